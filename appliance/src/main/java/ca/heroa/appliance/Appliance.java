@@ -1,0 +1,253 @@
+package ca.heroa.appliance;
+
+import ca.heroa.appliance.api.ApiService;
+import ca.heroa.appliance.api.AuditService;
+import ca.heroa.appliance.api.OpenApiService;
+import ca.heroa.appliance.api.TokenService;
+import ca.heroa.appliance.api.WorkspaceService;
+import ca.heroa.appliance.audit.AuditEvent;
+import ca.heroa.appliance.audit.AuditTrail;
+import ca.heroa.appliance.audit.AuditUnavailableException;
+import ca.heroa.appliance.auth.Authenticator;
+import ca.heroa.appliance.auth.FailedAuthenticationLimiter;
+import ca.heroa.appliance.http.ApiException;
+import ca.heroa.appliance.http.ErrorCode;
+import ca.heroa.appliance.http.JsonCodec;
+import ca.heroa.appliance.http.Problems;
+import ca.heroa.appliance.http.RequestInfoFilter;
+import ca.heroa.appliance.persistence.Database;
+import ca.heroa.appliance.persistence.GroupCommitLog;
+import ca.heroa.appliance.persistence.PostgresAuditTrail;
+import ca.heroa.appliance.persistence.PostgresTokenStore;
+import ca.heroa.appliance.persistence.PostgresWorkspaceStore;
+import ca.heroa.appliance.persistence.StorageUnavailableException;
+import ca.heroa.appliance.tls.ServerTls;
+import ca.heroa.appliance.token.Scope;
+import ca.heroa.appliance.token.TokenHasher;
+import ca.heroa.appliance.token.TokenKind;
+import ca.heroa.appliance.token.TokenRecord;
+import ca.heroa.appliance.token.TokenSecret;
+import ca.heroa.appliance.token.TokenStore;
+import ca.heroa.appliance.workspace.WorkspaceNameTakenException;
+import io.helidon.config.Config;
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The running appliance: database, audit writer, stores, services and the HTTPS server, built by hand from
+ * configuration. {@link Main} is the command-line entry; tests and benchmarks start this directly.
+ */
+public final class Appliance implements AutoCloseable {
+    static final String ADMIN_SOCKET = "admin";
+    private static final System.Logger LOG = System.getLogger(Appliance.class.getName());
+
+    private final Database database;
+    private final GroupCommitLog log;
+    private final WebServer server;
+    private final ServerTls tls;
+    private final List<ApiService> services;
+    private final Optional<TokenSecret> firstAdminToken;
+    private final ScheduledExecutorService housekeeping;
+
+    private Appliance(Database database, GroupCommitLog log, WebServer server, ServerTls tls, List<ApiService> services,
+                      Optional<TokenSecret> firstAdminToken, ScheduledExecutorService housekeeping) {
+        this.database = database;
+        this.log = log;
+        this.server = server;
+        this.tls = tls;
+        this.services = services;
+        this.firstAdminToken = firstAdminToken;
+        this.housekeeping = housekeeping;
+    }
+
+    /** Starts the appliance from the {@code heroa} config node. */
+    public static Appliance start(Config heroa) {
+        ApplianceSettings settings = ApplianceSettings.from(heroa);
+        ServerTls tls = ServerTls.load(settings.tls(), settings.dataDirectory());
+        Clock clock = Clock.systemUTC();
+        Storage storage = Storage.open(settings, false);
+        try {
+            TokenHasher hasher = new TokenHasher(TokenHashKey.loadOrCreate(settings.tokenHashKeyFile()));
+            Optional<TokenSecret> firstAdmin = createFirstAdminToken(storage.tokens(), hasher, clock);
+            JsonCodec json = new JsonCodec(settings.limits());
+            Problems problems = new Problems(json);
+            FailedAuthenticationLimiter limiter = new FailedAuthenticationLimiter(settings.authFailureLimit(), settings.authFailureWindow(), 100_000, clock);
+            Authenticator authenticator = new Authenticator(storage.tokens(), hasher, limiter, storage.audit(), clock);
+            List<ApiService> services = List.of(
+                    new WorkspaceService(authenticator, storage.workspaces(), json, clock),
+                    new TokenService(authenticator, storage.tokens(), storage.workspaces(), hasher, json, clock),
+                    new AuditService(authenticator, storage.audit(), json),
+                    new OpenApiService());
+            WebServer server = WebServer.builder()
+                    .host(settings.host())
+                    .port(settings.port())
+                    .tls(tls.tls())
+                    .maxPayloadSize(settings.limits().maxBodyBytes() * 4L)
+                    .featuresDiscoverServices(false)
+                    .putSocket(ADMIN_SOCKET, socket -> socket.host("127.0.0.1").port(settings.adminPort()).tls(tls.tls()))
+                    .addFeature(ObserveFeature.builder()
+                            .observersDiscoverServices(false)
+                            .sockets(List.of(ADMIN_SOCKET))
+                            .addObserver(HealthObserver.builder()
+                                    .useSystemServices(false)
+                                    .details(true)
+                                    .addCheck(() -> databaseHealth(storage.database()), HealthCheckType.READINESS, "database")
+                                    .build())
+                            .addObserver(MetricsObserver.create())
+                            .build())
+                    .routing(routing -> Main.routing(routing, problems, services))
+                    .build()
+                    .start();
+            ScheduledExecutorService housekeeping = schedulePurge(storage.audit(), settings, clock);
+            return new Appliance(storage.database(), storage.log(), server, tls, services, firstAdmin, housekeeping);
+        } catch (RuntimeException e) {
+            storage.close();
+            throw e;
+        }
+    }
+
+    /** Storage without a server, for the command-line tools. */
+    static Storage openStorage(Config heroa) {
+        return Storage.open(ApplianceSettings.from(heroa), true);
+    }
+
+    static Optional<TokenSecret> createFirstAdminToken(TokenStore tokens, TokenHasher hasher, Clock clock) {
+        TokenSecret secret = TokenSecret.generate(TokenKind.TENANT_ADMIN);
+        TokenRecord record = adminRecord(secret, hasher, clock);
+        boolean created = tokens.createFirstAdmin(record, AuditEvent.success(AuditEvent.Context.system(), Optional.empty(),
+                "admin-token.create", "token:" + record.id(), Map.of()));
+        return created ? Optional.of(secret) : Optional.empty();
+    }
+
+    static TokenSecret rotateAdminToken(TokenStore tokens, TokenHasher hasher, Clock clock) {
+        TokenSecret secret = TokenSecret.generate(TokenKind.TENANT_ADMIN);
+        TokenRecord record = adminRecord(secret, hasher, clock);
+        tokens.rotateAdmin(record, clock.instant(), AuditEvent.success(AuditEvent.Context.commandLine(), Optional.empty(),
+                "admin-token.rotate", "token:" + record.id(), Map.of()));
+        return secret;
+    }
+
+    private static TokenRecord adminRecord(TokenSecret secret, TokenHasher hasher, Clock clock) {
+        return new TokenRecord(secret.tokenId(), TokenKind.TENANT_ADMIN, Optional.empty(), "tenant-admin",
+                EnumSet.allOf(Scope.class), clock.instant().truncatedTo(ChronoUnit.MICROS), Optional.empty(), Optional.empty(),
+                hasher.hash(secret));
+    }
+
+    private static HealthCheckResponse databaseHealth(Database database) {
+        try (Connection connection = database.dataSource().getConnection()) {
+            boolean valid = connection.isValid(2);
+            return HealthCheckResponse.builder().status(valid).build();
+        } catch (SQLException e) {
+            return HealthCheckResponse.builder().status(false).detail("error", e.getClass().getSimpleName()).build();
+        }
+    }
+
+    private static ScheduledExecutorService schedulePurge(AuditTrail audit, ApplianceSettings settings, Clock clock) {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("heroa-audit-retention").daemon(true).factory());
+        long interval = settings.auditPurgeInterval().toSeconds();
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                Instant cutoff = clock.instant().minus(settings.auditRetention());
+                long purged = audit.purgeBefore(cutoff, AuditEvent.Context.system());
+                if (purged > 0) {
+                    LOG.log(Level.INFO, "audit retention removed " + purged + " entries older than " + cutoff);
+                }
+            } catch (AuditUnavailableException | StorageUnavailableException e) {
+                LOG.log(Level.WARNING, "audit retention purge did not run: " + e.getMessage());
+            }
+        }, interval, interval, TimeUnit.SECONDS);
+        return executor;
+    }
+
+    /** Maps what handlers throw to problem responses. */
+    static void errorHandling(HttpRouting.Builder routing, Problems problems) {
+        routing.error(ApiException.class, (request, response, error) -> problems.send(request, response, error))
+                .error(WorkspaceNameTakenException.class, (request, response, error) ->
+                        problems.send(request, response, new ApiException(ErrorCode.NAME_TAKEN)))
+                .error(AuditUnavailableException.class, (request, response, error) -> {
+                    LOG.log(Level.ERROR, "audit log unavailable; operation refused: " + error.getMessage());
+                    problems.send(request, response, new ApiException(ErrorCode.AUDIT_UNAVAILABLE));
+                })
+                .error(StorageUnavailableException.class, (request, response, error) ->
+                        problems.send(request, response, new ApiException(ErrorCode.SERVICE_UNAVAILABLE)))
+                .error(Exception.class, problems::sendUnexpected);
+    }
+
+    static RequestInfoFilter requestInfoFilter() {
+        return new RequestInfoFilter();
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public int adminPort() {
+        return server.port(ADMIN_SOCKET);
+    }
+
+    public ServerTls tls() {
+        return tls;
+    }
+
+    /** Every API route served, for the OpenAPI and cross-workspace tests. */
+    public List<ApiService> services() {
+        return services;
+    }
+
+    /** The tenant-admin token created by this start, if this was the first start. Shown once. */
+    public Optional<TokenSecret> firstAdminToken() {
+        return firstAdminToken;
+    }
+
+    public String jdbcUrl() {
+        return database.jdbcUrl();
+    }
+
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+        server.stop();
+        log.close();
+        database.close();
+    }
+
+    /** The database with its audit writer and stores. */
+    record Storage(Database database, GroupCommitLog log, PostgresWorkspaceStore workspaces, PostgresTokenStore tokens,
+                   PostgresAuditTrail audit) implements AutoCloseable {
+        static Storage open(ApplianceSettings settings, boolean reuseRunning) {
+            Database database = Database.open(settings.database(), settings.dataDirectory(), reuseRunning);
+            GroupCommitLog log = new GroupCommitLog(database.dataSource(), settings.auditBatchMax(), settings.auditQueueCapacity());
+            return new Storage(database, log, new PostgresWorkspaceStore(database.dataSource(), log),
+                    new PostgresTokenStore(database.dataSource(), log), new PostgresAuditTrail(database.dataSource(), log));
+        }
+
+        static TokenHasher hasher(ApplianceSettings settings) {
+            return new TokenHasher(TokenHashKey.loadOrCreate(settings.tokenHashKeyFile()));
+        }
+
+        @Override
+        public void close() {
+            log.close();
+            database.close();
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package ca.heroa.appliance;
+
+import ca.heroa.appliance.http.JsonLimits;
+import ca.heroa.appliance.persistence.DatabaseSettings;
+import ca.heroa.appliance.tls.TlsSettings;
+import io.helidon.config.Config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Everything under {@code heroa} in the configuration. Each key is documented in application.yaml and in the
+ * configuration reference (docs-en-fr).
+ */
+record ApplianceSettings(
+        Path dataDirectory,
+        String host,
+        int port,
+        int adminPort,
+        TlsSettings tls,
+        DatabaseSettings database,
+        JsonLimits limits,
+        int authFailureLimit,
+        Duration authFailureWindow,
+        Path tokenHashKeyFile,
+        Duration auditRetention,
+        Duration auditPurgeInterval,
+        int auditBatchMax,
+        int auditQueueCapacity) {
+
+    ApplianceSettings {
+        requireNonNull(dataDirectory, "dataDirectory is null");
+        requireNonNull(host, "host is null");
+        requireNonNull(tls, "tls is null");
+        requireNonNull(database, "database is null");
+        requireNonNull(limits, "limits is null");
+        requireNonNull(authFailureWindow, "authFailureWindow is null");
+        requireNonNull(tokenHashKeyFile, "tokenHashKeyFile is null");
+        requireNonNull(auditRetention, "auditRetention is null");
+        requireNonNull(auditPurgeInterval, "auditPurgeInterval is null");
+        if (port < 0 || port > 65_535 || adminPort < 0 || adminPort > 65_535) {
+            throw new IllegalArgumentException("heroa.server.port and heroa.server.admin-port must be 0 to 65535");
+        }
+        if (auditRetention.compareTo(Duration.ofDays(1)) < 0) {
+            throw new IllegalArgumentException("heroa.audit.retention must be at least one day");
+        }
+    }
+
+    static ApplianceSettings from(Config heroa) {
+        Path dataDirectory = Path.of(heroa.get("data-dir").asString().orElse("heroa-data")).toAbsolutePath().normalize();
+        Config server = heroa.get("server");
+        Config auth = heroa.get("auth");
+        Config audit = heroa.get("audit");
+        return new ApplianceSettings(
+                dataDirectory,
+                server.get("host").asString().orElse("0.0.0.0"),
+                server.get("port").asInt().orElse(8443),
+                server.get("admin-port").asInt().orElse(9443),
+                TlsSettings.from(server.get("tls")),
+                DatabaseSettings.from(heroa.get("database")),
+                JsonLimits.from(heroa.get("limits")),
+                auth.get("failure-limit").asInt().orElse(10),
+                auth.get("failure-window").as(Duration.class).orElse(Duration.ofMinutes(1)),
+                auth.get("token-hash-key-file").asString().map(Path::of).orElse(dataDirectory.resolve("keys").resolve("token-hash.key")),
+                audit.get("retention").as(Duration.class).orElse(Duration.ofDays(400)),
+                audit.get("purge-interval").as(Duration.class).orElse(Duration.ofHours(1)),
+                audit.get("batch-max").asInt().orElse(256),
+                audit.get("queue-capacity").asInt().orElse(10_000));
+    }
+}

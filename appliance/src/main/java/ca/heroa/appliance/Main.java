@@ -1,0 +1,177 @@
+package ca.heroa.appliance;
+
+import ca.heroa.appliance.api.ApiService;
+import ca.heroa.appliance.audit.AuditEvent;
+import ca.heroa.appliance.audit.AuditVerification;
+import ca.heroa.appliance.http.ApiException;
+import ca.heroa.appliance.http.ErrorCode;
+import ca.heroa.appliance.http.Messages;
+import ca.heroa.appliance.http.Problems;
+import ca.heroa.appliance.token.TokenSecret;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.logging.common.LogConfig;
+import io.helidon.webserver.http.HttpRouting;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The command-line entry point and the composition of routes. Commands: {@code serve}, {@code admin-token rotate},
+ * {@code audit verify}, {@code audit purge}. Every message comes from the English or French bundle (LANG).
+ */
+@Command(name = "heroa-appliance", mixinStandardHelpOptions = true,
+        subcommands = {Main.Serve.class, Main.AdminToken.class, Main.Audit.class},
+        description = "Heroa sovereign appliance / Appliance souveraine Heroa")
+public final class Main implements Callable<Integer> {
+    @Option(names = "--config", description = "YAML configuration file (optional) / fichier de configuration YAML (facultatif)")
+    Optional<Path> configFile = Optional.empty();
+
+    public static void main(String[] args) {
+        LogConfig.configureRuntime();
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return 2;
+    }
+
+    /** The route table: request info, every API service, a problem for anything unmatched, and error mapping. */
+    static void routing(HttpRouting.Builder routing, Problems problems, List<ApiService> services) {
+        routing.addFilter(Appliance.requestInfoFilter());
+        services.forEach(routing::register);
+        routing.any((request, response) -> problems.send(request, response, new ApiException(ErrorCode.NOT_FOUND)));
+        Appliance.errorHandling(routing, problems);
+    }
+
+    /**
+     * The {@code heroa} config node: environment variables, then system properties, then {@code --config}, then the
+     * built-in application.yaml.
+     */
+    Config heroaConfig() {
+        Config.Builder builder = Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .addSource(ConfigSources.environmentVariables())
+                .addSource(ConfigSources.systemProperties());
+        configFile.ifPresent(file -> {
+            if (!Files.isReadable(file)) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        Messages.forEnvironment().text("cli.config.unreadable", file));
+            }
+            builder.addSource(ConfigSources.file(file));
+        });
+        return builder.addSource(ConfigSources.classpath("application.yaml")).build().get("heroa");
+    }
+
+    @Command(name = "serve", description = "Start the appliance / Démarrer l'appliance")
+    static final class Serve implements Callable<Integer> {
+        @CommandLine.ParentCommand
+        Main main;
+
+        @Override
+        public Integer call() throws InterruptedException {
+            Messages messages = Messages.forEnvironment();
+            PrintWriter out = new PrintWriter(System.out, true);
+            Appliance appliance = Appliance.start(main.heroaConfig());
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                appliance.close();
+                stopped.countDown();
+            }, "heroa-shutdown"));
+            out.println(messages.text("cli.serve.url", "https://localhost:" + appliance.port() + "/v1/openapi"));
+            out.println(messages.text("cli.serve.admin", "https://127.0.0.1:" + appliance.adminPort() + "/observe/health"));
+            out.println(messages.text("cli.serve.fingerprint", appliance.tls().trustAnchorFingerprint()));
+            appliance.tls().trustAnchorFile().ifPresent(file -> out.println(messages.text("cli.serve.ca-file", file)));
+            appliance.firstAdminToken().ifPresentOrElse(
+                    token -> out.println(messages.text("cli.serve.admin-token", token.reveal())),
+                    () -> out.println(messages.text("cli.serve.admin-token-exists")));
+            out.println(messages.text("cli.serve.ready"));
+            stopped.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "admin-token", description = "Tenant-admin token / Jeton d'administration du locataire",
+            subcommands = AdminToken.Rotate.class)
+    static final class AdminToken {
+        @CommandLine.ParentCommand
+        Main main;
+
+        @Command(name = "rotate", description = "Revoke every tenant-admin token and print a new one / "
+                + "Révoquer tous les jetons d'administration et en afficher un nouveau")
+        static final class Rotate implements Callable<Integer> {
+            @CommandLine.ParentCommand
+            AdminToken parent;
+
+            @Override
+            public Integer call() {
+                Config heroa = parent.main.heroaConfig();
+                try (Appliance.Storage storage = Appliance.openStorage(heroa)) {
+                    TokenSecret token = Appliance.rotateAdminToken(storage.tokens(),
+                            Appliance.Storage.hasher(ApplianceSettings.from(heroa)), Clock.systemUTC());
+                    System.out.println(Messages.forEnvironment().text("cli.admin-token.rotated", token.reveal()));
+                }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "audit", description = "Audit log / Journal d'audit", subcommands = {Audit.Verify.class, Audit.Purge.class})
+    static final class Audit {
+        @CommandLine.ParentCommand
+        Main main;
+
+        @Command(name = "verify", description = "Recompute the hash chain and name the first broken entry / "
+                + "Recalculer la chaîne et nommer la première entrée rompue")
+        static final class Verify implements Callable<Integer> {
+            @CommandLine.ParentCommand
+            Audit parent;
+
+            @Override
+            public Integer call() {
+                Messages messages = Messages.forEnvironment();
+                try (Appliance.Storage storage = Appliance.openStorage(parent.main.heroaConfig())) {
+                    AuditVerification result = storage.audit().verify();
+                    if (result.intact()) {
+                        System.out.println(messages.text("audit.verify.intact", result.entriesChecked()));
+                        return 0;
+                    }
+                    System.out.println(messages.text(result.reason().orElseThrow().key(), result.firstBroken().orElseThrow()));
+                    System.out.println(messages.text("audit.verify.broken", result.firstBroken().orElseThrow(), result.entriesChecked()));
+                    return 1;
+                }
+            }
+        }
+
+        @Command(name = "purge", description = "Remove entries older than the retention window now / "
+                + "Supprimer maintenant les entrées plus anciennes que la durée de conservation")
+        static final class Purge implements Callable<Integer> {
+            @CommandLine.ParentCommand
+            Audit parent;
+
+            @Override
+            public Integer call() {
+                Config heroa = parent.main.heroaConfig();
+                ApplianceSettings settings = ApplianceSettings.from(heroa);
+                try (Appliance.Storage storage = Appliance.openStorage(heroa)) {
+                    long purged = storage.audit().purgeBefore(Clock.systemUTC().instant().minus(settings.auditRetention()),
+                            AuditEvent.Context.commandLine());
+                    System.out.println(Messages.forEnvironment().text("audit.purge.done", purged));
+                }
+                return 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package ca.heroa.appliance.audit;
+
+import java.time.Instant;
+
+/**
+ * The append-only, hash-chained audit log. Mutations that must be audited atomically with their change go
+ * through the stores, which append their event in the same transaction; this interface appends standalone
+ * events (authentication failures) and reads, verifies and purges the log.
+ */
+public interface AuditTrail {
+    /** Appends one event; returns when it is durable. Throws {@link AuditUnavailableException} if it cannot be written. */
+    void append(AuditEvent event);
+
+    AuditPage query(AuditQuery query);
+
+    /** Recomputes every hash and link from the oldest retained entry to the chain head. */
+    AuditVerification verify();
+
+    /**
+     * Removes entries older than {@code cutoff}, keeping an anchor so the rest still verifies, and audits the
+     * purge itself with {@code context}. Returns how many entries were removed.
+     */
+    long purgeBefore(Instant cutoff, AuditEvent.Context context);
+}

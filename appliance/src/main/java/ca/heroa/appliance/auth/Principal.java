@@ -1,0 +1,49 @@
+package ca.heroa.appliance.auth;
+
+import ca.heroa.appliance.audit.AuditEvent;
+import ca.heroa.appliance.http.RequestInfo;
+import ca.heroa.appliance.token.Scope;
+import ca.heroa.appliance.workspace.WorkspaceId;
+
+import java.util.Optional;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/** Who is calling, as proven by a token. */
+public sealed interface Principal {
+    String tokenId();
+
+    /** How the principal appears in audit entries. */
+    String actor();
+
+    default AuditEvent.Context auditContext(RequestInfo request) {
+        return new AuditEvent.Context(actor(), Optional.of(request.requestId()), Optional.of(request.sourceAddress()));
+    }
+
+    /** The tenant admin: manages workspaces and tokens, reads the whole audit log. */
+    record TenantAdmin(String tokenId) implements Principal {
+        public TenantAdmin {
+            requireNonNull(tokenId, "tokenId is null");
+        }
+
+        @Override
+        public String actor() {
+            return "tenant-admin:" + tokenId;
+        }
+    }
+
+    /** A workspace member or CI: sees its own workspace only, within its scopes. */
+    record WorkspaceMember(String tokenId, WorkspaceId workspace, Set<Scope> scopes) implements Principal {
+        public WorkspaceMember {
+            requireNonNull(tokenId, "tokenId is null");
+            requireNonNull(workspace, "workspace is null");
+            scopes = Set.copyOf(scopes);
+        }
+
+        @Override
+        public String actor() {
+            return "workspace-token:" + tokenId;
+        }
+    }
+}

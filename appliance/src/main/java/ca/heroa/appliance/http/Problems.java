@@ -1,0 +1,55 @@
+package ca.heroa.appliance.http;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.lang.System.Logger.Level;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Writes RFC 9457 {@code application/problem+json} responses: stable code, localized title and detail,
+ * request ID. Never a stack trace or an internal detail.
+ */
+public final class Problems {
+    public static final String MEDIA_TYPE = "application/problem+json";
+    private static final System.Logger LOG = System.getLogger(Problems.class.getName());
+
+    private final JsonCodec json;
+
+    public Problems(JsonCodec json) {
+        this.json = requireNonNull(json, "json is null");
+    }
+
+    public void send(ServerRequest request, ServerResponse response, ApiException error) {
+        RequestInfo info = RequestInfo.of(request);
+        Messages messages = Messages.of(info.language());
+        ErrorCode code = error.code();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "urn:heroa:problem:" + code.code());
+        body.put("title", messages.title(code));
+        body.put("status", code.status());
+        body.put("detail", messages.detail(code, error.arguments()));
+        body.put("code", code.code());
+        body.put("requestId", info.requestId());
+        response.status(Status.create(code.status()));
+        response.header(HeaderNames.CONTENT_TYPE, MEDIA_TYPE);
+        response.header(HeaderNames.create(RequestInfo.REQUEST_ID_HEADER), info.requestId());
+        response.header(HeaderNames.create("Content-Language"), info.language().locale().getLanguage());
+        if (code == ErrorCode.RATE_LIMITED && !error.arguments().isEmpty()) {
+            response.header(HeaderNames.RETRY_AFTER, error.arguments().getFirst());
+        }
+        response.send(json.write(body));
+    }
+
+    /** The last resort for anything unexpected: log it with the request ID, answer a generic 500. */
+    public void sendUnexpected(ServerRequest request, ServerResponse response, Throwable error) {
+        RequestInfo info = RequestInfo.of(request);
+        LOG.log(Level.ERROR, "Unexpected error in request " + info.requestId() + ": " + error.getClass().getName(), error);
+        send(request, response, new ApiException(ErrorCode.INTERNAL));
+    }
+}

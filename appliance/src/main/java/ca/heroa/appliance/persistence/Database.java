@@ -1,0 +1,108 @@
+package ca.heroa.appliance.persistence;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The connection pool, migrated by Flyway on start, and the embedded server behind it when there is one.
+ */
+public final class Database implements AutoCloseable {
+    private final HikariDataSource pool;
+    private final Optional<EmbeddedPostgres> embedded;
+
+    private Database(HikariDataSource pool, Optional<EmbeddedPostgres> embedded) {
+        this.pool = pool;
+        this.embedded = embedded;
+    }
+
+    /**
+     * Opens the database described by {@code settings}. In embedded mode, a server already running on the data
+     * directory is reused when {@code reuseRunning} (a command-line tool next to a running appliance); otherwise a
+     * leftover server is stopped and a new one started.
+     */
+    public static Database open(DatabaseSettings settings, Path dataDirectory, boolean reuseRunning) {
+        requireNonNull(settings, "settings is null");
+        Path pgData = dataDirectory.resolve("postgres");
+        return switch (settings.mode()) {
+            case EXTERNAL -> connect(settings, settings.url().orElseThrow(), settings.username().orElseThrow(),
+                    password(settings), Optional.empty());
+            case EMBEDDED -> {
+                Optional<Integer> running = reuseRunning ? EmbeddedPostgres.runningPort(pgData) : Optional.empty();
+                if (running.isPresent()) {
+                    yield connect(settings, EmbeddedPostgres.jdbcUrl(running.get()), "postgres", Optional.empty(), Optional.empty());
+                }
+                EmbeddedPostgres server = EmbeddedPostgres.start(pgData, dataDirectory.resolve("postgres-binaries"));
+                try {
+                    yield connect(settings, server.jdbcUrl(), "postgres", Optional.empty(), Optional.of(server));
+                } catch (RuntimeException e) {
+                    server.close();
+                    throw e;
+                }
+            }
+        };
+    }
+
+    private static Database connect(DatabaseSettings settings, String url, String user, Optional<String> password,
+                                    Optional<EmbeddedPostgres> embedded) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("heroa");
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        password.ifPresent(config::setPassword);
+        config.setMaximumPoolSize(settings.poolSize());
+        config.setMinimumIdle(Math.min(4, settings.poolSize()));
+        config.setConnectionTimeout(5_000);
+        config.setValidationTimeout(2_000);
+        config.addDataSourceProperty("socketTimeout", "30");
+        config.addDataSourceProperty("tcpKeepAlive", "true");
+        config.addDataSourceProperty("ApplicationName", "heroa-appliance");
+        HikariDataSource pool = new HikariDataSource(config);
+        try {
+            Flyway.configure()
+                    .dataSource(pool)
+                    .locations("classpath:db/migration")
+                    .failOnMissingLocations(true)
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return new Database(pool, embedded);
+    }
+
+    private static Optional<String> password(DatabaseSettings settings) {
+        return settings.passwordFile().map(file -> {
+            try {
+                return Files.readString(file, StandardCharsets.UTF_8).strip();
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read heroa.database.password-file " + file + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** The JDBC URL of the database (no credentials), for tools and benchmarks. */
+    public String jdbcUrl() {
+        return pool.getJdbcUrl();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+        embedded.ifPresent(EmbeddedPostgres::close);
+    }
+}

@@ -1,0 +1,198 @@
+package ca.heroa.appliance.persistence;
+
+import ca.heroa.appliance.audit.AuditChain;
+import ca.heroa.appliance.audit.AuditEntry;
+import ca.heroa.appliance.audit.AuditEvent;
+import ca.heroa.appliance.audit.AuditPage;
+import ca.heroa.appliance.audit.AuditQuery;
+import ca.heroa.appliance.audit.AuditTrail;
+import ca.heroa.appliance.audit.AuditVerification;
+import ca.heroa.appliance.audit.ChainBreak;
+import ca.heroa.appliance.audit.Outcome;
+
+import javax.sql.DataSource;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/** The audit log in PostgreSQL: appends through the {@link GroupCommitLog}, reads, verification and purge. */
+public final class PostgresAuditTrail implements AuditTrail {
+    private static final int VERIFY_FETCH_SIZE = 1_000;
+
+    private final DataSource dataSource;
+    private final GroupCommitLog log;
+
+    public PostgresAuditTrail(DataSource dataSource, GroupCommitLog log) {
+        this.dataSource = requireNonNull(dataSource, "dataSource is null");
+        this.log = requireNonNull(log, "log is null");
+    }
+
+    @Override
+    public void append(AuditEvent event) {
+        log.append(event);
+    }
+
+    @Override
+    public AuditPage query(AuditQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT " + AuditRows.COLUMNS + " FROM audit_log WHERE true");
+        List<Object> parameters = new ArrayList<>();
+        query.workspace().ifPresent(value -> condition(sql, parameters, " AND workspace_id = ?", value));
+        query.action().ifPresent(value -> condition(sql, parameters, " AND action = ?", value));
+        query.actor().ifPresent(value -> condition(sql, parameters, " AND actor = ?", value));
+        query.outcome().ifPresent(value -> condition(sql, parameters, " AND outcome = ?", value.value()));
+        query.since().ifPresent(value -> condition(sql, parameters, " AND occurred_at >= ?", Sql.timestamp(value)));
+        query.until().ifPresent(value -> condition(sql, parameters, " AND occurred_at < ?", Sql.timestamp(value)));
+        query.before().ifPresent(value -> condition(sql, parameters, " AND seq < ?", value));
+        sql.append(" ORDER BY seq DESC LIMIT ?");
+        parameters.add(query.limit() + 1);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(sql.toString())) {
+            for (int i = 0; i < parameters.size(); i++) {
+                select.setObject(i + 1, parameters.get(i));
+            }
+            List<AuditEntry> entries = new ArrayList<>();
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    long sequence = row.getLong("seq");
+                    entries.add(AuditRows.entry(row).orElseThrow(() -> new IllegalStateException(
+                            "audit entry " + sequence + " is unreadable; run the audit verify command")));
+                }
+            }
+            if (entries.size() <= query.limit()) {
+                return new AuditPage(entries, Optional.empty());
+            }
+            List<AuditEntry> page = entries.subList(0, query.limit());
+            return new AuditPage(page, Optional.of(page.getLast().sequence()));
+        } catch (SQLException e) {
+            throw new StorageUnavailableException(e);
+        }
+    }
+
+    private static void condition(StringBuilder sql, List<Object> parameters, String clause, Object value) {
+        sql.append(clause);
+        parameters.add(value);
+    }
+
+    @Override
+    public AuditVerification verify() {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            connection.setReadOnly(true);
+            try {
+                return verify(connection);
+            } finally {
+                connection.rollback();
+                connection.setReadOnly(false);
+            }
+        } catch (SQLException e) {
+            throw new StorageUnavailableException(e);
+        }
+    }
+
+    private static AuditVerification verify(Connection connection) throws SQLException {
+        long anchorSequence = 0;
+        byte[] expectedPrevious = AuditChain.genesis();
+        try (PreparedStatement anchor = connection.prepareStatement(
+                "SELECT purged_through, anchor_hash FROM audit_anchor ORDER BY purged_through DESC LIMIT 1");
+             ResultSet row = anchor.executeQuery()) {
+            if (row.next()) {
+                anchorSequence = row.getLong(1);
+                expectedPrevious = row.getBytes(2);
+            }
+        }
+        long headSequence;
+        byte[] headHash;
+        try (PreparedStatement head = connection.prepareStatement("SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1");
+             ResultSet row = head.executeQuery()) {
+            if (!row.next()) {
+                return AuditVerification.broken(0, 1, ChainBreak.TRUNCATED);
+            }
+            headSequence = row.getLong(1);
+            headHash = row.getBytes(2);
+        }
+        long expectedSequence = anchorSequence + 1;
+        long checked = 0;
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT " + AuditRows.COLUMNS + " FROM audit_log WHERE seq > ? ORDER BY seq")) {
+            select.setFetchSize(VERIFY_FETCH_SIZE);
+            select.setLong(1, anchorSequence);
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    long sequence = row.getLong("seq");
+                    if (sequence != expectedSequence) {
+                        return AuditVerification.broken(checked, expectedSequence, ChainBreak.MISSING);
+                    }
+                    checked++;
+                    Optional<AuditEntry> entry = AuditRows.entry(row);
+                    if (entry.isEmpty() || !AuditChain.matches(entry.get())) {
+                        return AuditVerification.broken(checked, sequence, ChainBreak.ALTERED);
+                    }
+                    if (!MessageDigest.isEqual(entry.get().prevHash(), expectedPrevious)) {
+                        return AuditVerification.broken(checked, sequence, ChainBreak.UNLINKED);
+                    }
+                    expectedPrevious = entry.get().entryHash();
+                    expectedSequence++;
+                }
+            }
+        }
+        if (expectedSequence - 1 != headSequence || !MessageDigest.isEqual(expectedPrevious, headHash)) {
+            return AuditVerification.broken(checked, expectedSequence, ChainBreak.TRUNCATED);
+        }
+        return AuditVerification.intact(checked);
+    }
+
+    @Override
+    public long purgeBefore(Instant cutoff, AuditEvent.Context context) {
+        return log.execute(connection -> purge(connection, cutoff), purged -> AuditEvent.of(context, Optional.empty(),
+                "audit.purge", "audit:through:" + purged.through(), Outcome.SUCCESS,
+                Map.of("entries", Long.toString(purged.count()), "cutoff", cutoff.toString())))
+                .map(Purged::count)
+                .orElse(0L);
+    }
+
+    private static Optional<Purged> purge(Connection connection, Instant cutoff) throws SQLException {
+        long through;
+        byte[] anchorHash;
+        try (PreparedStatement last = connection.prepareStatement(
+                "SELECT seq, entry_hash FROM audit_log WHERE seq = (SELECT max(seq) FROM audit_log WHERE occurred_at < ?)")) {
+            last.setObject(1, Sql.timestamp(cutoff));
+            try (ResultSet row = last.executeQuery()) {
+                if (!row.next()) {
+                    return Optional.empty();
+                }
+                through = row.getLong(1);
+                anchorHash = row.getBytes(2);
+            }
+        }
+        long count;
+        try (PreparedStatement allow = connection.prepareStatement("SELECT set_config('heroa.audit_purge', 'on', true)");
+             PreparedStatement delete = connection.prepareStatement("DELETE FROM audit_log WHERE seq <= ?");
+             PreparedStatement forbid = connection.prepareStatement("SELECT set_config('heroa.audit_purge', 'off', true)")) {
+            allow.executeQuery().close();
+            delete.setLong(1, through);
+            count = delete.executeUpdate();
+            forbid.executeQuery().close();
+        }
+        try (PreparedStatement anchor = connection.prepareStatement(
+                "INSERT INTO audit_anchor (purged_through, anchor_hash, purged_at) VALUES (?, ?, ?)")) {
+            anchor.setLong(1, through);
+            anchor.setBytes(2, anchorHash);
+            anchor.setObject(3, Sql.timestamp(Instant.now()));
+            anchor.executeUpdate();
+        }
+        return Optional.of(new Purged(through, count));
+    }
+
+    private record Purged(long through, long count) {
+    }
+}

@@ -1,0 +1,25 @@
+package ca.heroa.appliance.token;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** What a workspace token may do inside its workspace. A tenant-admin token may do everything. */
+public enum Scope {
+    WORKSPACE_READ("workspace:read"),
+    TOKENS_MANAGE("tokens:manage"),
+    AUDIT_READ("audit:read");
+
+    private final String value;
+
+    Scope(String value) {
+        this.value = value;
+    }
+
+    public String value() {
+        return value;
+    }
+
+    public static Optional<Scope> fromValue(String value) {
+        return Arrays.stream(values()).filter(scope -> scope.value.equals(value)).findFirst();
+    }
+}
