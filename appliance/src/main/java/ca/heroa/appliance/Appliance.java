@@ -39,8 +39,6 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 
 import java.lang.System.Logger.Level;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -153,12 +151,7 @@ public final class Appliance implements AutoCloseable {
     }
 
     private static HealthCheckResponse databaseHealth(Database database) {
-        try (Connection connection = database.dataSource().getConnection()) {
-            boolean valid = connection.isValid(2);
-            return HealthCheckResponse.builder().status(valid).build();
-        } catch (SQLException e) {
-            return HealthCheckResponse.builder().status(false).detail("error", e.getClass().getSimpleName()).build();
-        }
+        return HealthCheckResponse.builder().status(database.reachable()).build();
     }
 
     private static ScheduledExecutorService schedulePurge(AuditTrail audit, ApplianceSettings settings, Clock clock) {

@@ -73,7 +73,12 @@ public final class JsonCodec {
         }
         byte[] body = readBounded(request);
         try {
-            return mapper.readValue(body, type);
+            // Parse the whole document first so every limit applies, whatever the target type stops reading at.
+            T value = mapper.treeToValue(mapper.readTree(body), type);
+            if (value == null) {
+                throw new ApiException(ErrorCode.MALFORMED_JSON);
+            }
+            return value;
         } catch (StreamConstraintsException e) {
             throw constraintViolation(e);
         } catch (UnrecognizedPropertyException e) {

@@ -91,6 +91,15 @@ public final class Database implements AutoCloseable {
         });
     }
 
+    /** Whether a connection can be had and answers within two seconds. */
+    public boolean reachable() {
+        try (java.sql.Connection connection = pool.getConnection()) {
+            return connection.isValid(2);
+        } catch (java.sql.SQLException e) {
+            return false;
+        }
+    }
+
     public DataSource dataSource() {
         return pool;
     }

@@ -1,0 +1,91 @@
+package ca.heroa.appliance.architecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/** The module boundaries of ARCHITECTURE.md that apply to what exists so far. */
+class ArchitectureTest {
+    static final ArchRule ONLY_PERSISTENCE_USES_JDBC = noClasses()
+            .that().resideInAPackage("ca.heroa.appliance..")
+            .and().resideOutsideOfPackage("ca.heroa.appliance.persistence..")
+            .should().dependOnClassesThat().resideInAnyPackage("java.sql..")
+            .because("PostgreSQL is untrusted storage reached only through the persistence package; use a store interface");
+
+    static final ArchRule NO_CONSOLE_OUTSIDE_THE_CLI_ENTRY = noClasses()
+            .that().resideInAPackage("ca.heroa.appliance..")
+            .and().doNotHaveFullyQualifiedName("ca.heroa.appliance.Main")
+            .and().resideOutsideOfPackage("ca.heroa.appliance.cli..")
+            .and().doNotHaveFullyQualifiedName("ca.heroa.appliance.Main$Serve")
+            .and().doNotHaveFullyQualifiedName("ca.heroa.appliance.Main$AdminToken$Rotate")
+            .and().doNotHaveFullyQualifiedName("ca.heroa.appliance.Main$Audit$Verify")
+            .and().doNotHaveFullyQualifiedName("ca.heroa.appliance.Main$Audit$Purge")
+            .should().accessField(System.class, "out")
+            .orShould().accessField(System.class, "err")
+            .because("only command-line entry points print; everything else logs with System.Logger");
+
+    static final ArchRule NO_PKCS11_IN_THE_APPLIANCE = noClasses()
+            .that().resideInAPackage("ca.heroa.appliance..")
+            .should().dependOnClassesThat().resideInAnyPackage("sun.security.pkcs11..")
+            .because("key custody is isolated in hsm-adapter; use KeyCustody");
+
+    static final ArchRule DOMAIN_DOES_NOT_KNOW_STORAGE_OR_HTTP_SERVING = noClasses()
+            .that().resideInAnyPackage("ca.heroa.appliance.audit..", "ca.heroa.appliance.token..", "ca.heroa.appliance.workspace..")
+            .should().dependOnClassesThat().resideInAnyPackage("ca.heroa.appliance.persistence..", "ca.heroa.appliance.api..",
+                    "io.helidon.webserver..", "javax.sql..", "com.zaxxer..", "org.flywaydb..")
+            .because("the domain is plain Java; storage and HTTP depend on it, not the reverse");
+
+    static final ArchRule ONLY_TLS_USES_BOUNCY_CASTLE_PKIX = noClasses()
+            .that().resideInAPackage("ca.heroa.appliance..")
+            .and().resideOutsideOfPackage("ca.heroa.appliance.tls..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.bouncycastle.cert..", "org.bouncycastle.operator..")
+            .because("certificate generation lives in the tls package");
+
+    static final ArchRule NO_PACKAGE_CYCLES = slices().matching("ca.heroa.appliance.(*)..").should().beFreeOfCycles()
+            .because("packages form a layered graph: api -> auth -> token/workspace/audit -> http; persistence implements the domain");
+
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("ca.heroa.appliance", "java.sql", "sun.security.pkcs11", "org.bouncycastle");
+    }
+
+    @Test
+    void onlyPersistenceUsesJdbc() {
+        ONLY_PERSISTENCE_USES_JDBC.check(classes);
+    }
+
+    @Test
+    void noConsoleOutputOutsideTheCliEntry() {
+        NO_CONSOLE_OUTSIDE_THE_CLI_ENTRY.check(classes);
+    }
+
+    @Test
+    void noPkcs11InTheAppliance() {
+        NO_PKCS11_IN_THE_APPLIANCE.check(classes);
+    }
+
+    @Test
+    void domainDoesNotKnowStorageOrServing() {
+        DOMAIN_DOES_NOT_KNOW_STORAGE_OR_HTTP_SERVING.check(classes);
+    }
+
+    @Test
+    void onlyTlsUsesBouncyCastlePkix() {
+        ONLY_TLS_USES_BOUNCY_CASTLE_PKIX.check(classes);
+    }
+
+    @Test
+    void noPackageCycles() {
+        NO_PACKAGE_CYCLES.check(classes);
+    }
+}

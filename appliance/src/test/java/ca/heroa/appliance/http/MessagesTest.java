@@ -1,0 +1,52 @@
+package ca.heroa.appliance.http;
+
+import org.junit.jupiter.api.Test;
+
+import java.text.MessageFormat;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+/** Promise 11: every message exists in English and French, with the same placeholders. */
+class MessagesTest {
+    private final Messages english = Messages.of(Language.EN);
+    private final Messages french = Messages.of(Language.FR);
+
+    @Test
+    void sameKeysInBothLanguages() {
+        assertEquals(new java.util.TreeSet<>(english.keys()), new java.util.TreeSet<>(french.keys()));
+    }
+
+    @Test
+    void everyErrorCodeHasATitleAndDetailInBothLanguages() {
+        for (ErrorCode code : ErrorCode.values()) {
+            assertNotEquals(english.title(code), french.title(code), code + " title is translated");
+            english.detail(code, List.of("x", "y"));
+            french.detail(code, List.of("x", "y"));
+        }
+    }
+
+    @Test
+    void samePlaceholdersInBothLanguages() {
+        for (String key : english.keys()) {
+            assertEquals(placeholders(english.text(key, "⟦1⟧", "⟦2⟧", "⟦3⟧")), placeholders(french.text(key, "⟦1⟧", "⟦2⟧", "⟦3⟧")),
+                    key + " uses the same arguments in both languages");
+            assertEquals(-1, french.text(key).indexOf("''"), key + ": an apostrophe must not show doubled");
+        }
+    }
+
+    private static String placeholders(String formatted) {
+        return (formatted.contains("⟦1⟧") ? "1" : "") + (formatted.contains("⟦2⟧") ? "2" : "") + (formatted.contains("⟦3⟧") ? "3" : "");
+    }
+
+    @Test
+    void acceptLanguagePicksFrenchOnlyWhenPreferred() {
+        assertEquals(Language.FR, Language.fromAcceptLanguage("fr-CA,fr;q=0.9,en;q=0.8"));
+        assertEquals(Language.EN, Language.fromAcceptLanguage("en-CA,fr;q=0.5"));
+        assertEquals(Language.EN, Language.fromAcceptLanguage("de"));
+        assertEquals(Language.EN, Language.fromAcceptLanguage(";;;garbage"));
+        assertEquals(Language.EN, Language.fromAcceptLanguage(null));
+        assertEquals("x", new MessageFormat("{0}").format(new Object[] {"x"}));
+    }
+}
