@@ -82,7 +82,7 @@ public final class Appliance implements AutoCloseable {
         ApplianceSettings settings = ApplianceSettings.from(heroa);
         ServerTls tls = ServerTls.load(settings.tls(), settings.dataDirectory());
         Clock clock = Clock.systemUTC();
-        Storage storage = Storage.open(settings, false);
+        Storage storage = Storage.open(settings, false, new AuditMetrics());
         try {
             TokenHasher hasher = new TokenHasher(TokenHashKey.loadOrCreate(settings.tokenHashKeyFile()));
             Optional<TokenSecret> firstAdmin = createFirstAdminToken(storage.tokens(), hasher, clock);
@@ -125,7 +125,7 @@ public final class Appliance implements AutoCloseable {
 
     /** Storage without a server, for the command-line tools. */
     static Storage openStorage(Config heroa) {
-        return Storage.open(ApplianceSettings.from(heroa), true);
+        return Storage.open(ApplianceSettings.from(heroa), true, GroupCommitLog.Observer.NONE);
     }
 
     static Optional<TokenSecret> createFirstAdminToken(TokenStore tokens, TokenHasher hasher, Clock clock) {
@@ -226,9 +226,9 @@ public final class Appliance implements AutoCloseable {
     /** The database with its audit writer and stores. */
     record Storage(Database database, GroupCommitLog log, PostgresWorkspaceStore workspaces, PostgresTokenStore tokens,
                    PostgresAuditTrail audit) implements AutoCloseable {
-        static Storage open(ApplianceSettings settings, boolean reuseRunning) {
+        static Storage open(ApplianceSettings settings, boolean reuseRunning, GroupCommitLog.Observer observer) {
             Database database = Database.open(settings.database(), settings.dataDirectory(), reuseRunning);
-            GroupCommitLog log = new GroupCommitLog(database.dataSource(), settings.auditBatchMax(), settings.auditQueueCapacity());
+            GroupCommitLog log = new GroupCommitLog(database.dataSource(), settings.auditBatchMax(), settings.auditQueueCapacity(), observer);
             return new Storage(database, log, new PostgresWorkspaceStore(database.dataSource(), log),
                     new PostgresTokenStore(database.dataSource(), log), new PostgresAuditTrail(database.dataSource(), log));
         }

@@ -38,7 +38,15 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        System.exit(new CommandLine(new Main()).execute(args));
+        CommandLine commandLine = new CommandLine(new Main());
+        // A failure is one clear line in the user's language, not a stack trace; details go to the log.
+        commandLine.setExecutionExceptionHandler((error, command, parsed) -> {
+            System.Logger log = System.getLogger(Main.class.getName());
+            log.log(System.Logger.Level.DEBUG, "command failed", error);
+            System.err.println(Messages.forEnvironment().text("cli.failed", String.valueOf(error.getMessage())));
+            return 1;
+        });
+        System.exit(commandLine.execute(args));
     }
 
     @Override
@@ -84,6 +92,7 @@ public final class Main implements Callable<Integer> {
         public Integer call() throws InterruptedException {
             Messages messages = Messages.forEnvironment();
             PrintWriter out = new PrintWriter(System.out, true);
+            out.println(messages.text("cli.serve.starting"));
             Appliance appliance = Appliance.start(main.heroaConfig());
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

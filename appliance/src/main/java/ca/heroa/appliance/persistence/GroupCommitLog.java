@@ -48,14 +48,32 @@ public final class GroupCommitLog implements AutoCloseable {
         Optional<T> apply(Connection connection) throws SQLException;
     }
 
+    /** Told about every batch, for metrics. */
+    public interface Observer {
+        Observer NONE = new Observer() {
+        };
+
+        default void committed(int operations, int entries) {
+        }
+
+        default void refused(int operations) {
+        }
+    }
+
     private final DataSource dataSource;
+    private final Observer observer;
     private final int maxBatch;
     private final BlockingQueue<Pending<?>> queue;
     private final Thread writer;
     private volatile boolean running = true;
 
     public GroupCommitLog(DataSource dataSource, int maxBatch, int queueCapacity) {
+        this(dataSource, maxBatch, queueCapacity, Observer.NONE);
+    }
+
+    public GroupCommitLog(DataSource dataSource, int maxBatch, int queueCapacity, Observer observer) {
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
+        this.observer = requireNonNull(observer, "observer is null");
         if (maxBatch < 1 || queueCapacity < maxBatch) {
             throw new IllegalArgumentException("invalid group commit settings");
         }
@@ -77,6 +95,7 @@ public final class GroupCommitLog implements AutoCloseable {
 
     private <T> Optional<T> submit(Pending<T> pending) {
         if (!running || !queue.offer(pending)) {
+            observer.refused(1);
             throw new AuditUnavailableException("the audit writer is not accepting entries", null);
         }
         try {
@@ -118,10 +137,10 @@ public final class GroupCommitLog implements AutoCloseable {
 
     private void commit(List<Pending<?>> batch) {
         List<Runnable> completions = new ArrayList<>(batch.size());
+        List<AuditEvent> events = new ArrayList<>(batch.size());
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                List<AuditEvent> events = new ArrayList<>(batch.size());
                 for (Pending<?> pending : batch) {
                     pending.applyTo(connection, events, completions);
                 }
@@ -137,8 +156,10 @@ public final class GroupCommitLog implements AutoCloseable {
             LOG.log(Level.WARNING, "audit batch of " + batch.size() + " rolled back: " + e.getClass().getSimpleName());
             AuditUnavailableException failure = new AuditUnavailableException("the audit log could not be written", e);
             batch.forEach(pending -> pending.result.completeExceptionally(failure));
+            observer.refused(batch.size());
             return;
         }
+        observer.committed(batch.size(), events.size());
         completions.forEach(Runnable::run);
     }
 

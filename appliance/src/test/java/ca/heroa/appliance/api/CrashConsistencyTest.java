@@ -144,9 +144,6 @@ class CrashConsistencyTest {
                 ProcessHandle.current().info().command().orElse("java"),
                 "-cp", System.getProperty("java.class.path"),
                 "-Dheroa.data-dir=" + data,
-                "-Dheroa.server.host=127.0.0.1",
-                "-Dheroa.server.port=" + port,
-                "-Dheroa.server.admin-port=0",
                 "ca.heroa.appliance.Main", command));
         if (!subcommand.isEmpty()) {
             arguments.add(subcommand);
@@ -154,10 +151,14 @@ class CrashConsistencyTest {
         return arguments;
     }
 
+    /** The listening addresses come from environment variables, so a wrong mapping fails the test (it could not connect). */
     private static Process startAppliance(Path data, int port) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(javaCommand("serve", "", data, port)).redirectErrorStream(true);
         builder.environment().put("LANG", "C.UTF-8");
         builder.environment().remove("LC_ALL");
+        builder.environment().put("HEROA_SERVER_HOST", "127.0.0.1");
+        builder.environment().put("HEROA_SERVER_PORT", Integer.toString(port));
+        builder.environment().put("HEROA_SERVER_ADMIN_dash_PORT", "0");
         return builder.start();
     }
 
