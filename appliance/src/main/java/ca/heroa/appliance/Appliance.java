@@ -15,6 +15,7 @@ import ca.heroa.appliance.http.ErrorCode;
 import ca.heroa.appliance.http.JsonCodec;
 import ca.heroa.appliance.http.Problems;
 import ca.heroa.appliance.http.RequestInfoFilter;
+import ca.heroa.appliance.http.TransportProblems;
 import ca.heroa.appliance.persistence.Database;
 import ca.heroa.appliance.persistence.GroupCommitLog;
 import ca.heroa.appliance.persistence.PostgresAuditTrail;
@@ -32,7 +33,9 @@ import ca.heroa.appliance.workspace.WorkspaceNameTakenException;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
+import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
@@ -80,6 +83,7 @@ public final class Appliance implements AutoCloseable {
     /** Starts the appliance from the {@code heroa} config node. */
     public static Appliance start(Config heroa) {
         ApplianceSettings settings = ApplianceSettings.from(heroa);
+        prepareDataDirectory(settings.dataDirectory());
         ServerTls tls = ServerTls.load(settings.tls(), settings.dataDirectory());
         Clock clock = Clock.systemUTC();
         Storage storage = Storage.open(settings, false, new AuditMetrics());
@@ -100,8 +104,10 @@ public final class Appliance implements AutoCloseable {
                     .port(settings.port())
                     .tls(tls.tls())
                     .maxPayloadSize(settings.limits().maxBodyBytes() * 4L)
+                    .directHandlers(directHandlers(json))
                     .featuresDiscoverServices(false)
-                    .putSocket(ADMIN_SOCKET, socket -> socket.host("127.0.0.1").port(settings.adminPort()).tls(tls.tls()))
+                    .putSocket(ADMIN_SOCKET, socket -> socket.host("127.0.0.1").port(settings.adminPort()).tls(tls.tls())
+                            .directHandlers(directHandlers(json)))
                     .addFeature(ObserveFeature.builder()
                             .observersDiscoverServices(false)
                             .sockets(List.of(ADMIN_SOCKET))
@@ -120,6 +126,16 @@ public final class Appliance implements AutoCloseable {
         } catch (RuntimeException e) {
             storage.close();
             throw e;
+        }
+    }
+
+    /** The data directory holds keys and the database: only the service user may enter it. */
+    private static void prepareDataDirectory(java.nio.file.Path directory) {
+        try {
+            java.nio.file.Files.createDirectories(directory);
+            java.nio.file.Files.setPosixFilePermissions(directory, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot prepare the data directory " + directory + ": " + e.getMessage(), e);
         }
     }
 
@@ -183,6 +199,13 @@ public final class Appliance implements AutoCloseable {
                 .error(StorageUnavailableException.class, (request, response, error) ->
                         problems.send(request, response, new ApiException(ErrorCode.SERVICE_UNAVAILABLE)))
                 .error(Exception.class, problems::sendUnexpected);
+    }
+
+    private static DirectHandlers directHandlers(JsonCodec json) {
+        return DirectHandlers.builder()
+                .addHandler(DirectHandler.EventType.PAYLOAD_TOO_LARGE, new TransportProblems(json))
+                .addHandler(DirectHandler.EventType.BAD_REQUEST, new TransportProblems(json))
+                .build();
     }
 
     static RequestInfoFilter requestInfoFilter() {

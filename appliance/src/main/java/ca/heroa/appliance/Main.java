@@ -33,7 +33,7 @@ import java.util.concurrent.CountDownLatch;
         subcommands = {Main.Serve.class, Main.AdminToken.class, Main.Audit.class},
         description = "Heroa sovereign appliance / Appliance souveraine Heroa")
 public final class Main implements Callable<Integer> {
-    @Option(names = "--config", description = "YAML configuration file (optional) / fichier de configuration YAML (facultatif)")
+    @Option(names = "--config", scope = CommandLine.ScopeType.INHERIT, description = "YAML configuration file (optional) / fichier de configuration YAML (facultatif)")
     Optional<Path> configFile = Optional.empty();
 
     public static void main(String[] args) {
@@ -83,7 +83,7 @@ public final class Main implements Callable<Integer> {
         return builder.addSource(ConfigSources.classpath("application.yaml")).build().get("heroa");
     }
 
-    @Command(name = "serve", description = "Start the appliance / Démarrer l'appliance")
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the appliance / Démarrer l'appliance")
     static final class Serve implements Callable<Integer> {
         @CommandLine.ParentCommand
         Main main;
@@ -112,13 +112,13 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "admin-token", description = "Tenant-admin token / Jeton d'administration du locataire",
+    @Command(name = "admin-token", mixinStandardHelpOptions = true, description = "Tenant-admin token / Jeton d'administration du locataire",
             subcommands = AdminToken.Rotate.class)
     static final class AdminToken {
         @CommandLine.ParentCommand
         Main main;
 
-        @Command(name = "rotate", description = "Revoke every tenant-admin token and print a new one / "
+        @Command(name = "rotate", mixinStandardHelpOptions = true, description = "Revoke every tenant-admin token and print a new one / "
                 + "Révoquer tous les jetons d'administration et en afficher un nouveau")
         static final class Rotate implements Callable<Integer> {
             @CommandLine.ParentCommand
@@ -137,12 +137,12 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "audit", description = "Audit log / Journal d'audit", subcommands = {Audit.Verify.class, Audit.Purge.class})
+    @Command(name = "audit", mixinStandardHelpOptions = true, description = "Audit log / Journal d'audit", subcommands = {Audit.Verify.class, Audit.Purge.class})
     static final class Audit {
         @CommandLine.ParentCommand
         Main main;
 
-        @Command(name = "verify", description = "Recompute the hash chain and name the first broken entry / "
+        @Command(name = "verify", mixinStandardHelpOptions = true, description = "Recompute the hash chain and name the first broken entry / "
                 + "Recalculer la chaîne et nommer la première entrée rompue")
         static final class Verify implements Callable<Integer> {
             @CommandLine.ParentCommand
@@ -164,7 +164,7 @@ public final class Main implements Callable<Integer> {
             }
         }
 
-        @Command(name = "purge", description = "Remove entries older than the retention window now / "
+        @Command(name = "purge", mixinStandardHelpOptions = true, description = "Remove entries older than the retention window now / "
                 + "Supprimer maintenant les entrées plus anciennes que la durée de conservation")
         static final class Purge implements Callable<Integer> {
             @CommandLine.ParentCommand

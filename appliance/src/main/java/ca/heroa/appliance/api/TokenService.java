@@ -128,6 +128,15 @@ public final class TokenService implements ApiService {
         if (tokenId.length() > 64) {
             throw new ApiException(ErrorCode.NOT_FOUND);
         }
+        if (principal instanceof Principal.WorkspaceMember member) {
+            // A member may revoke only what it could have granted: not a token holding more than it holds.
+            TokenRecord target = tokens.find(tokenId)
+                    .filter(token -> token.workspace().equals(Optional.of(workspace)))
+                    .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
+            if (!member.scopes().containsAll(target.scopes())) {
+                throw new ApiException(ErrorCode.SCOPE_NOT_GRANTABLE);
+            }
+        }
         boolean revoked = tokens.revoke(workspace, tokenId, clock.instant(), AuditEvent.success(
                 principal.auditContext(RequestInfo.of(request)), Optional.of(workspace.value()), "token.revoke", "token:" + tokenId, Map.of()));
         if (!revoked) {

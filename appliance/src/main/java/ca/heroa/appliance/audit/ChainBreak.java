@@ -11,7 +11,9 @@ public enum ChainBreak {
     /** Sequence numbers jump: entries were removed. */
     MISSING,
     /** The chain head says later entries existed: the newest entries were removed. */
-    TRUNCATED;
+    TRUNCATED,
+    /** The retained chain starts at a purge anchor that no audited purge recorded: old entries were removed behind its back. */
+    UNANCHORED;
 
     public String key() {
         return "audit.verify." + name().toLowerCase(java.util.Locale.ROOT);

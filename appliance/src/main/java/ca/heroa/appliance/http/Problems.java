@@ -40,6 +40,9 @@ public final class Problems {
         response.header(HeaderNames.CONTENT_TYPE, MEDIA_TYPE);
         response.header(HeaderNames.create(RequestInfo.REQUEST_ID_HEADER), info.requestId());
         response.header(HeaderNames.create("Content-Language"), info.language().locale().getLanguage());
+        if (code == ErrorCode.UNAUTHENTICATED) {
+            response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"heroa\"");
+        }
         if (code == ErrorCode.RATE_LIMITED && !error.arguments().isEmpty()) {
             response.header(HeaderNames.RETRY_AFTER, error.arguments().getFirst());
         }

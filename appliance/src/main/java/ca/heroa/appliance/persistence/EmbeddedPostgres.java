@@ -35,7 +35,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
         try {
             Files.createDirectories(dataDirectory);
             Files.createDirectories(binariesDirectory);
-            return new EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+            EmbeddedPostgres started = new EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
                     .setOverrideWorkingDirectory(binariesDirectory.toFile())
@@ -46,8 +46,25 @@ public final class EmbeddedPostgres implements AutoCloseable {
                     .setServerConfig("listen_addresses", "localhost")
                     .setServerConfig("max_connections", "200")
                     .start());
+            // zonky leaves the extracted binaries world-writable; root runs them, so nobody else may change them.
+            restrictBinaries(binariesDirectory);
+            return started;
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("could not start the embedded PostgreSQL in " + dataDirectory + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void restrictBinaries(Path binariesDirectory) throws IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(binariesDirectory)) {
+            for (Path path : (Iterable<Path>) paths::iterator) {
+                if (Files.isSymbolicLink(path)) {
+                    continue;
+                }
+                java.util.Set<java.nio.file.attribute.PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
+                permissions.remove(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE);
+                permissions.remove(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE);
+                Files.setPosixFilePermissions(path, permissions);
+            }
         }
     }
 

@@ -122,6 +122,8 @@ public final class PostgresAuditTrail implements AuditTrail {
         }
         long expectedSequence = anchorSequence + 1;
         long checked = 0;
+        String anchorPurge = "audit:through:" + anchorSequence;
+        boolean anchorRecorded = anchorSequence == 0;
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT " + AuditRows.COLUMNS + " FROM audit_log WHERE seq > ? ORDER BY seq")) {
             select.setFetchSize(VERIFY_FETCH_SIZE);
@@ -140,6 +142,7 @@ public final class PostgresAuditTrail implements AuditTrail {
                     if (!MessageDigest.isEqual(entry.get().prevHash(), expectedPrevious)) {
                         return AuditVerification.broken(checked, sequence, ChainBreak.UNLINKED);
                     }
+                    anchorRecorded |= entry.get().event().action().equals("audit.purge") && entry.get().event().target().equals(anchorPurge);
                     expectedPrevious = entry.get().entryHash();
                     expectedSequence++;
                 }
@@ -147,6 +150,9 @@ public final class PostgresAuditTrail implements AuditTrail {
         }
         if (expectedSequence - 1 != headSequence || !MessageDigest.isEqual(expectedPrevious, headHash)) {
             return AuditVerification.broken(checked, expectedSequence, ChainBreak.TRUNCATED);
+        }
+        if (!anchorRecorded) {
+            return AuditVerification.broken(checked, anchorSequence + 1, ChainBreak.UNANCHORED);
         }
         return AuditVerification.intact(checked);
     }

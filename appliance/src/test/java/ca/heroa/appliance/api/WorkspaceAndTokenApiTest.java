@@ -119,6 +119,7 @@ class WorkspaceAndTokenApiTest {
         for (ApiClient.Response response : new ApiClient.Response[] {revoked, expired, unknown, malformed, absent}) {
             assertEquals(401, response.status(), response.body());
             assertEquals("unauthenticated", response.json().get("code").asText());
+            assertEquals("Bearer realm=\"heroa\"", response.header("WWW-Authenticate").orElseThrow(), "RFC 6750 challenge");
             assertEquals(revoked.json().get("detail").asText(), response.json().get("detail").asText());
         }
     }
@@ -141,6 +142,10 @@ class WorkspaceAndTokenApiTest {
         assertEquals("scope_not_grantable", escalation.json().get("code").asText());
         assertEquals(201, api.post("/v1/workspaces/" + workspace + "/tokens", manager,
                 "{\"name\":\"peer\",\"scopes\":[\"tokens:manage\"]}").status());
+        JsonNode stronger = api.createToken(admin, workspace, "stronger", "tokens:manage", "audit:read");
+        ApiClient.Response revokeStronger = api.delete("/v1/workspaces/" + workspace + "/tokens/" + stronger.get("id").asText(), manager);
+        assertEquals(403, revokeStronger.status(), "a member cannot revoke a token that holds more than it does");
+        assertEquals(200, api.get("/v1/audit", stronger.get("token").asText()).status(), "the stronger token still works");
         ApiClient.Response badScope = api.post("/v1/workspaces/" + workspace + "/tokens", admin, "{\"name\":\"x\",\"scopes\":[\"root\"]}");
         assertEquals("invalid_scope", badScope.json().get("code").asText());
         ApiClient.Response badExpiry = api.post("/v1/workspaces/" + workspace + "/tokens", admin,

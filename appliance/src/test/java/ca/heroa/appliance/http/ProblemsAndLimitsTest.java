@@ -60,6 +60,15 @@ class ProblemsAndLimitsTest {
     }
 
     @Test
+    void bodyOverTheServersOwnLimitIsStillAProblem() {
+        ApiClient.Response response = createWorkspace("{\"name\":\"" + "a".repeat(400_000) + "\"}", Map.of("Accept-Language", "fr"));
+        assertEquals(413, response.status());
+        assertEquals("application/problem+json", response.header("Content-Type").orElseThrow());
+        assertEquals("body_too_large", response.json().get("code").asText());
+        assertEquals("Corps de requête trop volumineux", response.json().get("title").asText());
+    }
+
+    @Test
     void nestingOverTheLimitIs400() {
         String deep = "{\"name\":" + "[".repeat(40) + "]".repeat(40) + "}";
         ApiClient.Response response = createWorkspace(deep, Map.of());

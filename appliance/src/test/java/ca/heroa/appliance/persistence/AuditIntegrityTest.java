@@ -117,6 +117,21 @@ class AuditIntegrityTest {
     }
 
     @Test
+    void entriesRemovedOutsideTheRetentionPurgeAreFoundEvenWithAForgedAnchor() throws SQLException {
+        appendN(10);
+        try (Connection connection = database.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.execute("SELECT set_config('heroa.audit_purge', 'on', true)");
+            statement.execute("INSERT INTO audit_anchor SELECT seq, entry_hash, now() FROM audit_log WHERE seq = 3");
+            statement.execute("DELETE FROM audit_log WHERE seq <= 3");
+            connection.commit();
+        }
+        AuditVerification result = audit.verify();
+        assertEquals(Optional.of(4L), result.firstBroken(), result.toString());
+        assertEquals(Optional.of(ChainBreak.UNANCHORED), result.reason());
+    }
+
+    @Test
     void databaseRefusesUpdateDeleteAndTruncate() throws SQLException {
         appendN(3);
         try (Connection connection = database.dataSource().getConnection(); Statement statement = connection.createStatement()) {
