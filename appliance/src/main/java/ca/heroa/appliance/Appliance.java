@@ -9,6 +9,7 @@ import ca.heroa.appliance.audit.AuditEvent;
 import ca.heroa.appliance.audit.AuditTrail;
 import ca.heroa.appliance.audit.AuditUnavailableException;
 import ca.heroa.appliance.auth.Authenticator;
+import ca.heroa.appliance.cache.ExpiringCache;
 import ca.heroa.appliance.auth.FailedAuthenticationLimiter;
 import ca.heroa.appliance.http.ApiException;
 import ca.heroa.appliance.http.ErrorCode;
@@ -28,8 +29,11 @@ import ca.heroa.appliance.token.TokenHasher;
 import ca.heroa.appliance.token.TokenKind;
 import ca.heroa.appliance.token.TokenRecord;
 import ca.heroa.appliance.token.TokenSecret;
+import ca.heroa.appliance.token.CachingTokenStore;
 import ca.heroa.appliance.token.TokenStore;
+import ca.heroa.appliance.workspace.CachingWorkspaceStore;
 import ca.heroa.appliance.workspace.WorkspaceNameTakenException;
+import ca.heroa.appliance.workspace.WorkspaceStore;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
@@ -59,6 +63,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Appliance implements AutoCloseable {
     static final String ADMIN_SOCKET = "admin";
+    private static final int CACHE_CAPACITY = 100_000;
     private static final System.Logger LOG = System.getLogger(Appliance.class.getName());
 
     private final Database database;
@@ -92,11 +97,14 @@ public final class Appliance implements AutoCloseable {
             Optional<TokenSecret> firstAdmin = createFirstAdminToken(storage.tokens(), hasher, clock);
             JsonCodec json = new JsonCodec(settings.limits());
             Problems problems = new Problems(json);
+            WorkspaceStore workspaces = new CachingWorkspaceStore(storage.workspaces(),
+                    new ExpiringCache<>(settings.cacheTimeToLive(), CACHE_CAPACITY, clock));
+            TokenStore tokens = new CachingTokenStore(storage.tokens(), new ExpiringCache<>(settings.cacheTimeToLive(), CACHE_CAPACITY, clock));
             FailedAuthenticationLimiter limiter = new FailedAuthenticationLimiter(settings.authFailureLimit(), settings.authFailureWindow(), 100_000, clock);
-            Authenticator authenticator = new Authenticator(storage.tokens(), hasher, limiter, storage.audit(), clock);
+            Authenticator authenticator = new Authenticator(tokens, workspaces, hasher, limiter, storage.audit(), clock);
             List<ApiService> services = List.of(
-                    new WorkspaceService(authenticator, storage.workspaces(), json, clock),
-                    new TokenService(authenticator, storage.tokens(), storage.workspaces(), hasher, json, clock),
+                    new WorkspaceService(authenticator, workspaces, json, clock),
+                    new TokenService(authenticator, tokens, workspaces, hasher, json, clock),
                     new AuditService(authenticator, storage.audit(), json),
                     new OpenApiService());
             WebServer server = WebServer.builder()

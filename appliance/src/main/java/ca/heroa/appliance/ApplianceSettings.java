@@ -25,6 +25,7 @@ record ApplianceSettings(
         int authFailureLimit,
         Duration authFailureWindow,
         Path tokenHashKeyFile,
+        Duration cacheTimeToLive,
         Duration auditRetention,
         Duration auditPurgeInterval,
         int auditBatchMax,
@@ -38,6 +39,10 @@ record ApplianceSettings(
         requireNonNull(limits, "limits is null");
         requireNonNull(authFailureWindow, "authFailureWindow is null");
         requireNonNull(tokenHashKeyFile, "tokenHashKeyFile is null");
+        requireNonNull(cacheTimeToLive, "cacheTimeToLive is null");
+        if (cacheTimeToLive.isNegative() || cacheTimeToLive.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("heroa.auth.cache-ttl must be between PT0S and PT1M");
+        }
         requireNonNull(auditRetention, "auditRetention is null");
         requireNonNull(auditPurgeInterval, "auditPurgeInterval is null");
         if (port < 0 || port > 65_535 || adminPort < 0 || adminPort > 65_535) {
@@ -64,6 +69,7 @@ record ApplianceSettings(
                 auth.get("failure-limit").asInt().orElse(10),
                 auth.get("failure-window").as(Duration.class).orElse(Duration.ofMinutes(1)),
                 auth.get("token-hash-key-file").asString().map(Path::of).orElse(dataDirectory.resolve("keys").resolve("token-hash.key")),
+                auth.get("cache-ttl").as(Duration.class).orElse(Duration.ofSeconds(5)),
                 audit.get("retention").as(Duration.class).orElse(Duration.ofDays(400)),
                 audit.get("purge-interval").as(Duration.class).orElse(Duration.ofHours(1)),
                 audit.get("batch-max").asInt().orElse(256),

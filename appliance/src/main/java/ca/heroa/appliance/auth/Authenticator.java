@@ -11,6 +11,7 @@ import ca.heroa.appliance.token.TokenKind;
 import ca.heroa.appliance.token.TokenRecord;
 import ca.heroa.appliance.token.TokenSecret;
 import ca.heroa.appliance.token.TokenStore;
+import ca.heroa.appliance.workspace.WorkspaceStore;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.ServerRequest;
 
@@ -31,6 +32,7 @@ public final class Authenticator {
     private static final int MAX_HEADER_LENGTH = 512;
 
     private final TokenStore tokens;
+    private final WorkspaceStore workspaces;
     private final TokenHasher hasher;
     private final FailedAuthenticationLimiter limiter;
     private final AuditTrail audit;
@@ -38,8 +40,10 @@ public final class Authenticator {
     private final TokenSecret decoy;
     private final byte[] decoyHash;
 
-    public Authenticator(TokenStore tokens, TokenHasher hasher, FailedAuthenticationLimiter limiter, AuditTrail audit, Clock clock) {
+    public Authenticator(TokenStore tokens, WorkspaceStore workspaces, TokenHasher hasher, FailedAuthenticationLimiter limiter,
+                         AuditTrail audit, Clock clock) {
         this.tokens = requireNonNull(tokens, "tokens is null");
+        this.workspaces = requireNonNull(workspaces, "workspaces is null");
         this.hasher = requireNonNull(hasher, "hasher is null");
         this.limiter = requireNonNull(limiter, "limiter is null");
         this.audit = requireNonNull(audit, "audit is null");
@@ -69,6 +73,10 @@ public final class Authenticator {
             return fail(info, token.tokenId());
         }
         TokenRecord record = stored.get();
+        // A workspace token lives no longer than its workspace, whatever a cache still holds.
+        if (record.workspace().isPresent() && workspaces.find(record.workspace().get()).isEmpty()) {
+            return fail(info, token.tokenId());
+        }
         return switch (record.kind()) {
             case TENANT_ADMIN -> new Principal.TenantAdmin(record.id());
             case WORKSPACE -> new Principal.WorkspaceMember(record.id(), record.workspace().orElseThrow(), record.scopes());

@@ -102,6 +102,7 @@ class WorkspaceAndTokenApiTest {
         String workspace = api.createWorkspace(admin, unique("revoke"));
         JsonNode issued = api.createToken(admin, workspace, "short-lived", "workspace:read");
         String token = issued.get("token").asText();
+        assertEquals(200, api.get("/v1/workspaces/" + workspace, token).status(), "used, so cached");
         assertEquals(204, api.delete("/v1/workspaces/" + workspace + "/tokens/" + issued.get("id").asText(), admin).status());
         ApiClient.Response revoked = api.get("/v1/workspaces/" + workspace, token);
 
@@ -154,9 +155,25 @@ class WorkspaceAndTokenApiTest {
     }
 
     @Test
+    void aRevocationMadeByAnotherProcessTakesEffectWithinTheCacheTimeToLive() throws Exception {
+        String workspace = api.createWorkspace(admin, unique("elsewhere"));
+        JsonNode issued = api.createToken(admin, workspace, "cached", "workspace:read");
+        String token = issued.get("token").asText();
+        assertEquals(200, api.get("/v1/workspaces/" + workspace, token).status(), "the token works and is now cached");
+        try (Connection connection = DriverManager.getConnection(TestAppliance.get().jdbcUrl(), "postgres", "");
+             PreparedStatement revoke = connection.prepareStatement("UPDATE api_token SET revoked_at = now() WHERE id = ?")) {
+            revoke.setString(1, issued.get("id").asText());
+            assertEquals(1, revoke.executeUpdate());
+        }
+        Thread.sleep(1_200); // the test appliance's heroa.auth.cache-ttl is PT1S
+        assertEquals(401, api.get("/v1/workspaces/" + workspace, token).status(), "revoked elsewhere: refused once the TTL has passed");
+    }
+
+    @Test
     void deletingAWorkspaceInvalidatesItsTokens() {
         String workspace = api.createWorkspace(admin, unique("gone"));
         String token = api.createToken(admin, workspace, "t", "workspace:read").get("token").asText();
+        assertEquals(200, api.get("/v1/workspaces/" + workspace, token).status(), "used, so cached");
         assertEquals(204, api.delete("/v1/workspaces/" + workspace, admin).status());
         assertEquals(401, api.get("/v1/workspaces/" + workspace, token).status());
     }

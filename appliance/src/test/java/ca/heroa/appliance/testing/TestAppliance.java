@@ -30,7 +30,7 @@ public final class TestAppliance {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            appliance = Appliance.start(config(dataDirectory, Map.of("heroa.auth.failure-limit", "40")));
+            appliance = Appliance.start(config(dataDirectory, Map.of("heroa.auth.failure-limit", "40", "heroa.auth.cache-ttl", "PT1S")));
             adminToken = appliance.firstAdminToken().orElseThrow().reveal();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 appliance.close();
