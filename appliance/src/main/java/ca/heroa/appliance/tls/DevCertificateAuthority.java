@@ -45,13 +45,17 @@ import java.util.Set;
  * A server certificate close to expiry is renewed under the same CA, so the fingerprint clients trust stays.
  */
 final class DevCertificateAuthority {
-    private static final Provider BCFIPS = new BouncyCastleFipsProvider();
     private static final Duration CA_VALIDITY = Duration.ofDays(3650);
     private static final Duration SERVER_VALIDITY = Duration.ofDays(397);
     private static final Duration RENEW_BEFORE = Duration.ofDays(30);
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private DevCertificateAuthority() {
+    }
+
+    /** Created only when a certificate is made: its power-on self-tests cost time that a normal start need not pay. */
+    private static final class Fips {
+        private static final Provider PROVIDER = new BouncyCastleFipsProvider();
     }
 
     /** Makes sure {@code directory} holds a CA and a current server certificate; returns their paths. */
@@ -121,15 +125,15 @@ final class DevCertificateAuthority {
     }
 
     private static KeyPair ecKeys() throws GeneralSecurityException {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", BCFIPS);
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", Fips.PROVIDER);
         generator.initialize(new ECGenParameterSpec("P-256"), RANDOM);
         return generator.generateKeyPair();
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer) throws GeneralSecurityException {
         try {
-            return new JcaX509CertificateConverter().setProvider(BCFIPS)
-                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(BCFIPS).build(signer.getPrivate())));
+            return new JcaX509CertificateConverter().setProvider(Fips.PROVIDER)
+                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").setProvider(Fips.PROVIDER).build(signer.getPrivate())));
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException("cannot sign the certificate", e);
         }
