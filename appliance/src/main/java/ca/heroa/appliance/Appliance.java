@@ -53,6 +53,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -89,13 +90,29 @@ public final class Appliance implements AutoCloseable {
     public static Appliance start(Config heroa) {
         ApplianceSettings settings = ApplianceSettings.from(heroa);
         prepareDataDirectory(settings.dataDirectory());
-        ServerTls tls = ServerTls.load(settings.tls(), settings.dataDirectory());
-        Clock clock = Clock.systemUTC();
-        Storage storage = Storage.open(settings, false, new AuditMetrics());
+        // The database (pool, migrations) and the metrics registry take the longest to start and need nothing
+        // else: start them first, on their own threads, and prepare the rest meanwhile.
+        CompletableFuture<Database> opening = CompletableFuture.supplyAsync(
+                () -> Database.open(settings.database(), settings.dataDirectory(), false), Appliance::startupThread);
+        CompletableFuture<MetricsObserver> metrics = CompletableFuture.supplyAsync(
+                () -> MetricsObserver.create(), Appliance::startupThread);
+        Storage storage;
+        ServerTls tls;
+        TokenHasher hasher;
+        JsonCodec json;
         try {
-            TokenHasher hasher = new TokenHasher(TokenHashKey.loadOrCreate(settings.tokenHashKeyFile()));
+            tls = ServerTls.load(settings.tls(), settings.dataDirectory());
+            json = new JsonCodec(settings.limits());
+            hasher = new TokenHasher(TokenHashKey.loadOrCreate(settings.tokenHashKeyFile()));
+            metrics.join();
+            storage = Storage.create(opening.join(), settings, new AuditMetrics());
+        } catch (RuntimeException e) {
+            opening.thenAccept(Database::close);
+            throw unwrap(e);
+        }
+        Clock clock = Clock.systemUTC();
+        try {
             Optional<TokenSecret> firstAdmin = createFirstAdminToken(storage.tokens(), hasher, clock);
-            JsonCodec json = new JsonCodec(settings.limits());
             Problems problems = new Problems(json);
             WorkspaceStore workspaces = new CachingWorkspaceStore(storage.workspaces(),
                     new ExpiringCache<>(settings.cacheTimeToLive(), CACHE_CAPACITY, clock));
@@ -124,7 +141,7 @@ public final class Appliance implements AutoCloseable {
                                     .details(true)
                                     .addCheck(() -> databaseHealth(storage.database()), HealthCheckType.READINESS, "database")
                                     .build())
-                            .addObserver(MetricsObserver.create())
+                            .addObserver(metrics.join())
                             .build())
                     .routing(routing -> Main.routing(routing, problems, services))
                     .build()
@@ -149,7 +166,16 @@ public final class Appliance implements AutoCloseable {
 
     /** Storage without a server, for the command-line tools. */
     static Storage openStorage(Config heroa) {
-        return Storage.open(ApplianceSettings.from(heroa), true, GroupCommitLog.Observer.NONE);
+        ApplianceSettings settings = ApplianceSettings.from(heroa);
+        return Storage.create(Database.open(settings.database(), settings.dataDirectory(), true), settings, GroupCommitLog.Observer.NONE);
+    }
+
+    private static void startupThread(Runnable task) {
+        Thread.ofPlatform().name("heroa-startup").daemon(true).start(task);
+    }
+
+    private static RuntimeException unwrap(RuntimeException e) {
+        return e instanceof java.util.concurrent.CompletionException && e.getCause() instanceof RuntimeException cause ? cause : e;
     }
 
     static Optional<TokenSecret> createFirstAdminToken(TokenStore tokens, TokenHasher hasher, Clock clock) {
@@ -257,14 +283,14 @@ public final class Appliance implements AutoCloseable {
     /** The database with its audit writer and stores. */
     record Storage(Database database, GroupCommitLog log, PostgresWorkspaceStore workspaces, PostgresTokenStore tokens,
                    PostgresAuditTrail audit) implements AutoCloseable {
-        static Storage open(ApplianceSettings settings, boolean reuseRunning, GroupCommitLog.Observer observer) {
-            Database database = Database.open(settings.database(), settings.dataDirectory(), reuseRunning);
+        static Storage create(Database database, ApplianceSettings settings, GroupCommitLog.Observer observer) {
             GroupCommitLog log = new GroupCommitLog(database.dataSource(), settings.auditBatchMax(), settings.auditQueueCapacity(), observer);
             return new Storage(database, log, new PostgresWorkspaceStore(database.dataSource(), log),
                     new PostgresTokenStore(database.dataSource(), log), new PostgresAuditTrail(database.dataSource(), log));
         }
 
         static TokenHasher hasher(ApplianceSettings settings) {
+            // The command-line tools hash with the same key as the server.
             return new TokenHasher(TokenHashKey.loadOrCreate(settings.tokenHashKeyFile()));
         }
 

@@ -38,8 +38,8 @@ public final class Problems {
         body.put("requestId", info.requestId());
         response.status(Status.create(code.status()));
         response.header(HeaderNames.CONTENT_TYPE, MEDIA_TYPE);
-        response.header(HeaderNames.create(RequestInfo.REQUEST_ID_HEADER), info.requestId());
-        response.header(HeaderNames.create("Content-Language"), info.language().locale().getLanguage());
+        response.header(RequestInfo.REQUEST_ID, info.requestId());
+        response.header(RequestInfo.CONTENT_LANGUAGE, info.language().locale().getLanguage());
         if (code == ErrorCode.UNAUTHENTICATED) {
             response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"heroa\"");
         }

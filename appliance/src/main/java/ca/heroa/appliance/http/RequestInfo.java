@@ -15,6 +15,8 @@ import static java.util.Objects.requireNonNull;
  */
 public record RequestInfo(String requestId, Language language, String sourceAddress) {
     public static final String REQUEST_ID_HEADER = "X-Request-Id";
+    static final io.helidon.http.HeaderName REQUEST_ID = HeaderNames.create(REQUEST_ID_HEADER);
+    static final io.helidon.http.HeaderName CONTENT_LANGUAGE = HeaderNames.create("Content-Language");
 
     public RequestInfo {
         requireNonNull(requestId, "requestId is null");

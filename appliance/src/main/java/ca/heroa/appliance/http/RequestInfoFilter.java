@@ -1,6 +1,5 @@
 package ca.heroa.appliance.http;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -14,8 +13,8 @@ public final class RequestInfoFilter implements Filter {
     public void filter(FilterChain chain, RoutingRequest request, RoutingResponse response) {
         RequestInfo info = RequestInfo.create(request);
         request.context().register(info);
-        response.header(HeaderNames.create(RequestInfo.REQUEST_ID_HEADER), info.requestId());
-        response.header(HeaderNames.create("Content-Language"), info.language().locale().getLanguage());
+        response.header(RequestInfo.REQUEST_ID, info.requestId());
+        response.header(RequestInfo.CONTENT_LANGUAGE, info.language().locale().getLanguage());
         chain.proceed();
     }
 }

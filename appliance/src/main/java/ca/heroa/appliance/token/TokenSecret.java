@@ -4,8 +4,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -16,8 +14,9 @@ import static java.util.Objects.requireNonNull;
  */
 public final class TokenSecret {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Pattern FORMAT = Pattern.compile("heroa_(at|wt)_([0-9a-f]{24})_([A-Za-z0-9_-]{43})");
-    private static final int MAX_LENGTH = 128;
+    private static final int ID_LENGTH = 24;
+    private static final int SECRET_LENGTH = 43;
+    private static final int LENGTH = "heroa_at_".length() + ID_LENGTH + 1 + SECRET_LENGTH;
 
     private final TokenKind kind;
     private final String tokenId;
@@ -40,17 +39,40 @@ public final class TokenSecret {
         return new TokenSecret(kind, "tok_" + hexId, value);
     }
 
-    /** Parses a presented token; empty when it is not even shaped like one. */
+    /**
+     * Parses a presented token; empty when it is not even shaped like one. Checked character by character, as
+     * {@code heroa_(at|wt)_[0-9a-f]{24}_[A-Za-z0-9_-]{43}}: this runs on every request.
+     */
     public static Optional<TokenSecret> parse(String presented) {
-        if (presented == null || presented.length() > MAX_LENGTH) {
+        if (presented == null || presented.length() != LENGTH) {
             return Optional.empty();
         }
-        Matcher matcher = FORMAT.matcher(presented);
-        if (!matcher.matches()) {
+        TokenKind kind;
+        if (presented.startsWith(TokenKind.TENANT_ADMIN.prefix())) {
+            kind = TokenKind.TENANT_ADMIN;
+        } else if (presented.startsWith(TokenKind.WORKSPACE.prefix())) {
+            kind = TokenKind.WORKSPACE;
+        } else {
             return Optional.empty();
         }
-        TokenKind kind = matcher.group(1).equals("at") ? TokenKind.TENANT_ADMIN : TokenKind.WORKSPACE;
-        return Optional.of(new TokenSecret(kind, "tok_" + matcher.group(2), presented));
+        int idStart = kind.prefix().length();
+        int secretStart = idStart + ID_LENGTH + 1;
+        for (int i = idStart; i < idStart + ID_LENGTH; i++) {
+            char c = presented.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return Optional.empty();
+            }
+        }
+        if (presented.charAt(secretStart - 1) != '_') {
+            return Optional.empty();
+        }
+        for (int i = secretStart; i < LENGTH; i++) {
+            char c = presented.charAt(i);
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new TokenSecret(kind, "tok_" + presented.substring(idStart, idStart + ID_LENGTH), presented));
     }
 
     public TokenKind kind() {

@@ -3,20 +3,31 @@ package ca.heroa.appliance.workspace;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
 /** A workspace's opaque identifier, {@code ws_} followed by 32 lower-case hex digits. */
 public record WorkspaceId(String value) {
-    private static final Pattern FORMAT = Pattern.compile("ws_[0-9a-f]{32}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     public WorkspaceId {
         requireNonNull(value, "value is null");
-        if (!FORMAT.matcher(value).matches()) {
+        if (!wellFormed(value)) {
             throw new IllegalArgumentException("not a workspace ID");
         }
+    }
+
+    private static boolean wellFormed(String value) {
+        if (value.length() != 35 || !value.startsWith("ws_")) {
+            return false;
+        }
+        for (int i = 3; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static WorkspaceId random() {
@@ -27,7 +38,7 @@ public record WorkspaceId(String value) {
 
     /** The ID in {@code text}, or empty when it is not one (callers answer that like a workspace that does not exist). */
     public static Optional<WorkspaceId> parse(String text) {
-        if (text == null || !FORMAT.matcher(text).matches()) {
+        if (text == null || !wellFormed(text)) {
             return Optional.empty();
         }
         return Optional.of(new WorkspaceId(text));
