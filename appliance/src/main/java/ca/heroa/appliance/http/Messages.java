@@ -38,13 +38,16 @@ public final class Messages {
 
     /** The text for {@code key} with {@code arguments} filled in; a missing key is a defect and fails loudly. */
     public String text(String key, Object... arguments) {
-        String pattern;
+        return new MessageFormat(pattern(key), language.locale()).format(arguments);
+    }
+
+    /** The raw MessageFormat pattern of {@code key}. */
+    public String pattern(String key) {
         try {
-            pattern = bundle.getString(key);
+            return bundle.getString(key);
         } catch (MissingResourceException e) {
             throw new IllegalStateException("message key missing for " + language + ": " + key, e);
         }
-        return new MessageFormat(pattern, language.locale()).format(arguments);
     }
 
     public String title(ErrorCode code) {

@@ -30,14 +30,22 @@ class MessagesTest {
     @Test
     void samePlaceholdersInBothLanguages() {
         for (String key : english.keys()) {
-            assertEquals(placeholders(english.text(key, "⟦1⟧", "⟦2⟧", "⟦3⟧")), placeholders(french.text(key, "⟦1⟧", "⟦2⟧", "⟦3⟧")),
-                    key + " uses the same arguments in both languages");
-            assertEquals(-1, french.text(key).indexOf("''"), key + ": an apostrophe must not show doubled");
+            assertEquals(arguments(english, key), arguments(french, key), key + " uses the same arguments in both languages");
+            assertEquals(-1, french.text(key, 1L, 2L, 3L).indexOf("''"), key + ": an apostrophe must not show doubled");
         }
     }
 
-    private static String placeholders(String formatted) {
-        return (formatted.contains("⟦1⟧") ? "1" : "") + (formatted.contains("⟦2⟧") ? "2" : "") + (formatted.contains("⟦3⟧") ? "3" : "");
+    /** How many arguments the message's pattern uses, read from the pattern itself. */
+    private static int arguments(Messages messages, String key) {
+        return new MessageFormat(messages.pattern(key), messages.language().locale()).getFormatsByArgumentIndex().length;
+    }
+
+    @Test
+    void countsAgreeInNumber() {
+        assertEquals("La chaîne d'audit est intacte : 1 entrée vérifiée.", french.text("audit.verify.intact", 1L));
+        assertEquals("La chaîne d'audit est intacte : 3 entrées vérifiées.", french.text("audit.verify.intact", 3L));
+        assertEquals("The audit chain is intact: 1 entry verified.", english.text("audit.verify.intact", 1L));
+        assertEquals("The audit chain is intact: 12,345 entries verified.", english.text("audit.verify.intact", 12_345L));
     }
 
     @Test
