@@ -66,6 +66,11 @@ public final class GroupCommitLog implements AutoCloseable {
     private final BlockingQueue<Pending<?>> queue;
     private final Thread writer;
     private volatile boolean running = true;
+    /** The chain head as of the writer's last commit; only the writer thread touches it. Null means "read it". */
+    private Head head;
+
+    private record Head(long sequence, byte[] hash) {
+    }
 
     public GroupCommitLog(DataSource dataSource, int maxBatch, int queueCapacity) {
         this(dataSource, maxBatch, queueCapacity, Observer.NONE);
@@ -144,15 +149,15 @@ public final class GroupCommitLog implements AutoCloseable {
                 for (Pending<?> pending : batch) {
                     pending.applyTo(connection, events, completions);
                 }
-                if (!events.isEmpty()) {
-                    appendChained(connection, events);
-                }
+                Head next = events.isEmpty() ? head : appendChained(connection, events);
                 connection.commit();
+                head = next;
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection);
                 throw e;
             }
         } catch (SQLException | RuntimeException e) {
+            head = null;
             LOG.log(Level.WARNING, "audit batch of " + batch.size() + " rolled back: " + e.getClass().getSimpleName());
             AuditUnavailableException failure = new AuditUnavailableException("the audit log could not be written", e);
             batch.forEach(pending -> pending.result.completeExceptionally(failure));
@@ -163,32 +168,65 @@ public final class GroupCommitLog implements AutoCloseable {
         completions.forEach(Runnable::run);
     }
 
-    private static void appendChained(Connection connection, List<AuditEvent> events) throws SQLException {
-        long sequence;
-        byte[] previous;
-        try (PreparedStatement head = connection.prepareStatement(
-                "SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE");
-             ResultSet row = head.executeQuery()) {
-            if (!row.next()) {
-                throw new SQLException("audit chain head is missing");
+    /**
+     * Links {@code events} after the chain head and writes them. The head this writer committed last is moved with a
+     * conditional update (one round trip, which also takes the row lock that serialises appenders); only when another
+     * process appended since is the head read again under that lock.
+     */
+    private Head appendChained(Connection connection, List<AuditEvent> events) throws SQLException {
+        Head start = head;
+        Linked linked = start == null ? null : link(start, events);
+        if (linked == null || !moveHead(connection, start, linked.end())) {
+            start = lockedHead(connection);
+            linked = link(start, events);
+            if (!moveHead(connection, start, linked.end())) {
+                throw new SQLException("audit chain head moved while locked");
             }
-            sequence = row.getLong(1);
-            previous = row.getBytes(2);
         }
         try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
-            for (AuditEvent event : events) {
-                AuditEntry entry = AuditChain.link(++sequence, event, previous);
+            for (AuditEntry entry : linked.entries()) {
                 bind(insert, entry);
                 insert.addBatch();
-                previous = entry.entryHash();
             }
             insert.executeBatch();
         }
+        return linked.end();
+    }
+
+    private record Linked(List<AuditEntry> entries, Head end) {
+    }
+
+    private static Linked link(Head start, List<AuditEvent> events) {
+        List<AuditEntry> entries = new ArrayList<>(events.size());
+        long sequence = start.sequence();
+        byte[] previous = start.hash();
+        for (AuditEvent event : events) {
+            AuditEntry entry = AuditChain.link(++sequence, event, previous);
+            entries.add(entry);
+            previous = entry.entryHash();
+        }
+        return new Linked(entries, new Head(sequence, previous));
+    }
+
+    private static boolean moveHead(Connection connection, Head from, Head to) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE audit_chain_head SET last_seq = ?, last_hash = ? WHERE id = 1")) {
-            update.setLong(1, sequence);
-            update.setBytes(2, previous);
-            update.executeUpdate();
+                "UPDATE audit_chain_head SET last_seq = ?, last_hash = ? WHERE id = 1 AND last_seq = ? AND last_hash = ?")) {
+            update.setLong(1, to.sequence());
+            update.setBytes(2, to.hash());
+            update.setLong(3, from.sequence());
+            update.setBytes(4, from.hash());
+            return update.executeUpdate() == 1;
+        }
+    }
+
+    private static Head lockedHead(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1 FOR UPDATE");
+             ResultSet row = select.executeQuery()) {
+            if (!row.next()) {
+                throw new SQLException("audit chain head is missing");
+            }
+            return new Head(row.getLong(1), row.getBytes(2));
         }
     }
 

@@ -209,6 +209,34 @@ class AuditIntegrityTest {
     }
 
     @Test
+    void twoWritersOnOneDatabaseKeepOneChain() throws Exception {
+        // As when "heroa admin-token rotate" runs next to a serving appliance: each process has its own writer.
+        GroupCommitLog other = new GroupCommitLog(database.dataSource(), 256, 10_000);
+        PostgresAuditTrail otherAudit = new PostgresAuditTrail(database.dataSource(), other);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int writer = 0; writer < 8; writer++) {
+                PostgresAuditTrail trail = writer % 2 == 0 ? audit : otherAudit;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < 40; i++) {
+                        trail.append(event(Instant.now(), "interleaved"));
+                    }
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get();
+            }
+        } finally {
+            pool.shutdownNow();
+            other.close();
+        }
+        AuditVerification result = audit.verify();
+        assertTrue(result.intact(), result.toString());
+        assertEquals(320, result.entriesChecked());
+    }
+
+    @Test
     void concurrentAppendsAreGroupCommitted() throws Exception {
         int writers = 16;
         int perWriter = 50;
