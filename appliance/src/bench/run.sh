@@ -1,0 +1,514 @@
+#!/usr/bin/env bash
+# The appliance's benchmarks, each measured side by side with its baseline in the same run (see README.md here).
+#   ./heroa bench                      all three: http audit startup
+#   ./heroa bench http audit           some of them
+# Run through ./heroa bench, which installs wrk, pgbench, hyperfine and curl and sets JAVA_HOME to a JDK >= 21.
+# Everything binds 127.0.0.1 on ports 30000-39999, lives under one /tmp/heroa-bench.* directory that is deleted at
+# the end, and stops by itself. Knobs (environment; defaults in brackets):
+#   HEROA_BENCH_HTTP_SECONDS [10]  HEROA_BENCH_HTTP_WARMUP [15]  HEROA_BENCH_HTTP_CONNECTIONS [32]
+#   HEROA_BENCH_HTTP_THREADS [2]   HEROA_BENCH_HTTP_ROUNDS [4]
+#   HEROA_BENCH_AUDIT_SECONDS [6]  HEROA_BENCH_AUDIT_WARMUP [3]  HEROA_BENCH_AUDIT_ROUNDS [4]
+#   HEROA_BENCH_START_RUNS [5]     HEROA_BENCH_START_INFO_RUNS [3]
+#   HEROA_BENCH_KEEP=1             keep the work directory (logs, wrk and pgbench raw output)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../../.." && pwd)"
+cd "$repo"
+
+http_seconds="${HEROA_BENCH_HTTP_SECONDS:-10}"
+http_warmup="${HEROA_BENCH_HTTP_WARMUP:-15}"
+http_connections="${HEROA_BENCH_HTTP_CONNECTIONS:-32}"
+http_threads="${HEROA_BENCH_HTTP_THREADS:-2}"
+http_rounds="${HEROA_BENCH_HTTP_ROUNDS:-4}"
+audit_seconds="${HEROA_BENCH_AUDIT_SECONDS:-6}"
+audit_warmup="${HEROA_BENCH_AUDIT_WARMUP:-3}"
+audit_rounds="${HEROA_BENCH_AUDIT_ROUNDS:-4}"
+start_runs="${HEROA_BENCH_START_RUNS:-5}"
+start_info_runs="${HEROA_BENCH_START_INFO_RUNS:-3}"
+keep="${HEROA_BENCH_KEEP:-0}"
+# The appliance reads HEROA_* environment variables as configuration (before system properties): none of the
+# caller's may leak into the measured processes.
+while IFS= read -r variable; do unset "$variable"; done < <(compgen -e | grep '^HEROA_' || true)
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+fail() { say "FAILED: $*"; exit 1; }
+out() { printf '%s\n' "$*"; }
+
+# ---------------------------------------------------------------------------------------------------------- tools
+[ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] || fail "JAVA_HOME must point at a JDK >= 21 (run ./heroa bench)"
+java="$JAVA_HOME/bin/java"
+java_version="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p' | head -n1)"
+[ "${java_version%%[.+]*}" -ge 21 ] 2>/dev/null || fail "JDK $java_version at $JAVA_HOME is older than 21"
+for tool in wrk pgbench psql curl ss mvn; do
+  command -v "$tool" >/dev/null || fail "$tool is missing (./heroa bench installs it)"
+done
+selected=("$@")
+[ ${#selected[@]} -eq 0 ] && selected=(http audit startup)
+for name in "${selected[@]}"; do
+  case "$name" in http|audit|startup) ;; *) fail "unknown benchmark '$name' (choose among: http audit startup)" ;; esac
+done
+wants() { local name; for name in "${selected[@]}"; do [ "$name" = "$1" ] && return 0; done; return 1; }
+
+# ----------------------------------------------------------------------------------------------- processes, cleanup
+work="$(mktemp -d /tmp/heroa-bench.XXXXXX)"
+mkdir -p "$work/logs"
+started=()
+
+stop_process() { # stop_process PID: SIGTERM, up to 60 s for its shutdown hooks, then SIGKILL
+  local pid="$1" i
+  kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 600; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    say "process $pid did not stop in 60 s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local status=$? i
+  trap - EXIT INT TERM
+  for ((i = ${#started[@]} - 1; i >= 0; i--)); do stop_process "${started[$i]}"; done
+  if [ "$keep" = 1 ]; then
+    say "work directory kept: $work"
+  else
+    rm -rf "$work"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+forget() { # forget PID: drop a stopped process from the cleanup list
+  local kept=() pid
+  for pid in "${started[@]}"; do [ "$pid" = "$1" ] || kept+=("$pid"); done
+  started=("${kept[@]}")
+}
+
+used_ports=" "
+free_port() { # sets REPLY to a free TCP port in 30000-39999 not handed out before in this run
+  local port attempt
+  for ((attempt = 0; attempt < 500; attempt++)); do
+    port=$((30000 + RANDOM % 10000))
+    [[ "$used_ports" == *" $port "* ]] && continue
+    [ -z "$(ss -Htan "sport = :$port" 2>/dev/null)" ] || continue
+    used_ports+="$port "
+    REPLY="$port"
+    return 0
+  done
+  fail "no free port in 30000-39999"
+}
+
+wait_for_file() { # wait_for_file FILE SECONDS PID LOG
+  local deadline=$((SECONDS + $2))
+  until [ -s "$1" ]; do
+    kill -0 "$3" 2>/dev/null || { tail -n 30 "$4" >&2; fail "process $3 exited before writing $1 (log above)"; }
+    [ "$SECONDS" -lt "$deadline" ] || { tail -n 30 "$4" >&2; fail "no $1 after $2 s (log above)"; }
+    sleep 0.1
+  done
+}
+
+wait_for_200() { # wait_for_200 URL CAFILE SECONDS PID LOG [curl options...]
+  local url="$1" ca="$2" deadline=$((SECONDS + $3)) pid="$4" log="$5" code
+  shift 5
+  while :; do
+    code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert "$ca" "$@" "$url" || true)"
+    [ "$code" = 200 ] && return 0
+    kill -0 "$pid" 2>/dev/null || { tail -n 30 "$log" >&2; fail "process $pid exited before $url answered 200 (log above)"; }
+    [ "$SECONDS" -lt "$deadline" ] || { tail -n 30 "$log" >&2; fail "$url did not answer 200 within $3 s (last: $code)"; }
+    sleep 0.05
+  done
+}
+
+# Numbers: awk does the arithmetic; bash only moves strings.
+calc() { awk "BEGIN { printf \"%s\", $* }"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f", a / b }'; }
+verdict() { # verdict VALUE OP GOAL
+  awk -v v="$1" -v g="$3" -v op="$2" 'BEGIN { ok = (op == ">=") ? (v >= g) : (v <= g); print ok ? "MET" : "NOT MET" }'
+}
+stats() { # stats VALUES...: "mean median min max stdev" with 1 decimal
+  printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1; s += $1 } END {
+    m = s / NR; for (i = 1; i <= NR; i++) d += (v[i] - m) ^ 2
+    med = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+    printf "%.1f %.1f %.1f %.1f %.1f", m, med, v[1], v[NR], (NR > 1) ? sqrt(d / (NR - 1)) : 0 }'
+}
+field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" | tail -n1; } # field NAME < "... NAME=VALUE ..."
+
+summary=()
+record() { summary+=("$*"); out "$*"; }
+
+# ---------------------------------------------------------------------------------------------------- build, compile
+jar="appliance/target/heroa-appliance.jar"
+if [ ! -f "$jar" ] || [ -n "$(find pom.xml appliance/pom.xml appliance/src/main -newer "$jar" -print -quit 2>/dev/null)" ]; then
+  say "building the appliance jar (mvn package)"
+  mvn -B -q -Dstyle.color=never -DskipTests -Dcheckstyle.skip -pl appliance -am package >"$work/logs/mvn.log" 2>&1 \
+    || { tail -n 40 "$work/logs/mvn.log" >&2; fail "mvn package"; }
+fi
+classes="$work/classes"
+mkdir -p "$classes"
+mapfile -t sources < <(find "$here/java" -name '*.java' | sort)
+"$JAVA_HOME/bin/javac" --release 21 -nowarn -d "$classes" -cp "$jar:appliance/target/libs/*" "${sources[@]}" \
+  || fail "compiling the benchmark sources"
+classpath="$jar:appliance/target/libs/*:$classes"
+# The same JVM flags for every Java process of every benchmark (those of ./heroa up).
+jvm=("$java" --enable-native-access=ALL-UNNAMED)
+
+out "Heroa appliance benchmarks — $(date -u '+%Y-%m-%d %H:%M UTC')"
+out "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+out "JDK: $java_version ($JAVA_HOME); wrk: $(wrk -v 2>&1 | head -n1 | awk '{ print $2 }'); pgbench: $(pgbench --version | awk '{ print $3 }')"
+revision="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+[ -z "$(git status --porcelain -- appliance/src/main pom.xml appliance/pom.xml 2>/dev/null)" ] || revision+=" + uncommitted changes to the appliance"
+out "appliance: revision $revision"
+out "command: ./heroa bench ${selected[*]}"
+out ""
+
+# ------------------------------------------------------------------------------------------ shared PostgreSQL, TLS
+say "starting PostgreSQL (the appliance's EmbeddedPostgres) under $work/pg"
+"${jvm[@]}" -cp "$classpath" ca.heroa.appliance.bench.BenchPostgres --data-dir "$work/pg" \
+  --binaries-dir "$work/pg-binaries" --port-file "$work/pg.port" --parent-pid $$ --max-seconds 1800 >"$work/logs/postgres.log" 2>&1 &
+postgres_pid=$!
+started+=("$postgres_pid")
+wait_for_file "$work/pg.port" 120 "$postgres_pid" "$work/logs/postgres.log"
+pg_port="$(cat "$work/pg.port")"
+psql_do() { # psql_do DATABASE SQL
+  psql -X -q -At -v ON_ERROR_STOP=1 -h localhost -p "$pg_port" -U postgres -d "$1" -c "$2"
+}
+pg_version="$(psql_do postgres 'SHOW server_version')"
+pg_sync="$(psql_do postgres 'SHOW synchronous_commit')"
+pg_fsync="$(psql_do postgres 'SHOW fsync')"
+out "PostgreSQL $pg_version on localhost:$pg_port (data under /tmp on $(df -T /tmp | awk 'NR == 2 { print $2 }')): synchronous_commit=$pg_sync fsync=$pg_fsync"
+[ "$pg_sync" = on ] || fail "synchronous_commit is $pg_sync, expected on"
+
+say "making the TLS material (the appliance's development CA, EC P-256)"
+"${jvm[@]}" -cp "$classpath" ca.heroa.appliance.bench.BenchTls "$work" >"$work/logs/tls.log" 2>&1 \
+  || { cat "$work/logs/tls.log" >&2; fail "TLS material"; }
+ca="$work/tls/ca.pem"
+certificate="$work/tls/server.pem"
+private_key="$work/tls/server-key.pem"
+out ""
+
+# ------------------------------------------------------------------------------- 1. authenticated GET over TLS 1.3
+bench_http() {
+  out "== 1. Authenticated GET /v1/workspaces/{ws} over TLS 1.3: appliance vs bare Helidon SE handler =="
+  local dir="$work/http" admin_port appliance_port bare_port nocache_port nocache_admin_port
+  mkdir -p "$dir"
+  psql_do postgres "CREATE DATABASE heroa_http"
+  free_port; appliance_port="$REPLY"
+  free_port; admin_port="$REPLY"
+  free_port; bare_port="$REPLY"
+  free_port; nocache_port="$REPLY"
+  free_port; nocache_admin_port="$REPLY"
+
+  say "http: starting the appliance on 127.0.0.1:$appliance_port (external PostgreSQL, TLS files)"
+  "${jvm[@]}" -Dheroa.data-dir="$dir/appliance" -Dheroa.server.host=127.0.0.1 \
+    -Dheroa.server.port="$appliance_port" -Dheroa.server.admin-port="$admin_port" \
+    -Dheroa.server.tls.mode=files -Dheroa.server.tls.certificate="$certificate" -Dheroa.server.tls.private-key="$private_key" \
+    -Dheroa.database.mode=external -Dheroa.database.url="jdbc:postgresql://localhost:$pg_port/heroa_http" \
+    -Dheroa.database.username=postgres \
+    -cp "$classpath" ca.heroa.appliance.bench.BenchAppliance --info-file "$dir/appliance.info" \
+    --parent-pid $$ --max-seconds 900 >"$work/logs/http-appliance.log" 2>&1 &
+  local appliance_pid=$!
+  started+=("$appliance_pid")
+  wait_for_file "$dir/appliance.info" 120 "$appliance_pid" "$work/logs/http-appliance.log"
+  local admin_token base="https://127.0.0.1:$appliance_port"
+  admin_token="$(sed -n 's/^admin-token=//p' "$dir/appliance.info")"
+
+  say "http: creating a workspace and a workspace:read token through the API"
+  local workspace token response
+  response="$(curl -sS --fail-with-body --cacert "$ca" -H "Authorization: Bearer $admin_token" \
+    -H 'Content-Type: application/json' -d '{"name":"bench-http"}' "$base/v1/workspaces")" || fail "create workspace: $response"
+  workspace="$(printf '%s' "$response" | sed -n 's/.*"id":"\(ws_[0-9a-f]*\)".*/\1/p')"
+  [ -n "$workspace" ] || fail "no workspace id in: $response"
+  response="$(curl -sS --fail-with-body --cacert "$ca" -H "Authorization: Bearer $admin_token" \
+    -H 'Content-Type: application/json' -d '{"name":"bench-reader","scopes":["workspace:read"]}' \
+    "$base/v1/workspaces/$workspace/tokens")" || fail "create token: $response"
+  token="$(printf '%s' "$response" | sed -n 's/.*"token":"\(heroa_wt_[^"]*\)".*/\1/p')"
+  [ -n "$token" ] || fail "no token in the token response"
+  local path="/v1/workspaces/$workspace"
+  curl -sS --fail --cacert "$ca" -H "Authorization: Bearer $token" -o "$dir/payload.json" "$base$path" \
+    || fail "GET $path with the workspace token"
+
+  say "http: starting the bare Helidon SE server on 127.0.0.1:$bare_port (same PEM files, same JVM flags)"
+  "${jvm[@]}" -cp "$classpath" ca.heroa.appliance.bench.BareServer --port "$bare_port" \
+    --certificate "$certificate" --private-key "$private_key" --payload "$dir/payload.json" \
+    --parent-pid $$ --max-seconds 900 >"$work/logs/http-bare.log" 2>&1 &
+  local bare_pid=$!
+  started+=("$bare_pid")
+  wait_for_200 "https://127.0.0.1:$bare_port$path" "$ca" 60 "$bare_pid" "$work/logs/http-bare.log"
+  curl -sS --fail --cacert "$ca" -H "Authorization: Bearer $token" -o "$dir/bare.json" "https://127.0.0.1:$bare_port$path"
+  cmp -s "$dir/payload.json" "$dir/bare.json" || fail "the bare server does not serve the same bytes"
+  # Diagnostic, not a baseline: the same appliance with its token and workspace cache off (heroa.auth.cache-ttl=PT0S),
+  # on the same database and token-hashing key, so every request reads the token and the workspace from PostgreSQL.
+  say "http: starting a second appliance with heroa.auth.cache-ttl=PT0S on 127.0.0.1:$nocache_port (diagnostic)"
+  "${jvm[@]}" -Dheroa.data-dir="$dir/appliance-nocache" -Dheroa.server.host=127.0.0.1 \
+    -Dheroa.server.port="$nocache_port" -Dheroa.server.admin-port="$nocache_admin_port" \
+    -Dheroa.server.tls.mode=files -Dheroa.server.tls.certificate="$certificate" -Dheroa.server.tls.private-key="$private_key" \
+    -Dheroa.database.mode=external -Dheroa.database.url="jdbc:postgresql://localhost:$pg_port/heroa_http" \
+    -Dheroa.database.username=postgres -Dheroa.auth.cache-ttl=PT0S \
+    -Dheroa.auth.token-hash-key-file="$dir/appliance/keys/token-hash.key" \
+    -cp "$classpath" ca.heroa.appliance.bench.BenchAppliance --info-file "$dir/appliance-nocache.info" \
+    --parent-pid $$ --max-seconds 900 >"$work/logs/http-appliance-nocache.log" 2>&1 &
+  local nocache_pid=$!
+  started+=("$nocache_pid")
+  wait_for_file "$dir/appliance-nocache.info" 120 "$nocache_pid" "$work/logs/http-appliance-nocache.log"
+  wait_for_200 "https://127.0.0.1:$nocache_port$path" "$ca" 60 "$nocache_pid" "$work/logs/http-appliance-nocache.log" \
+    -H "Authorization: Bearer $token"
+
+  tls_of() { curl -sv -o /dev/null --cacert "$ca" "$1" 2>&1 | sed -n 's/.*SSL connection using \(TLSv[0-9.]*\) \/ \([^ ]*\).*/\1 \2/p' | head -n1; }
+  out "payload: $(wc -c <"$dir/payload.json") bytes of JSON, identical from both servers"
+  out "TLS negotiated: appliance $(tls_of "$base/v1/openapi"), bare $(tls_of "https://127.0.0.1:$bare_port/v1/openapi")"
+  out "wrk: -t$http_threads -c$http_connections -d${http_seconds}s --latency, header 'Authorization: Bearer <workspace token>' on every server; warm-up ${http_warmup}s each; $http_rounds round(s), order reversed every other round"
+  out "no-cache (diagnostic, not a baseline): the same appliance with heroa.auth.cache-ttl=PT0S: token and workspace read from PostgreSQL on every request"
+
+  local -A url=([appliance]="$base$path" [bare]="https://127.0.0.1:$bare_port$path" [no-cache]="https://127.0.0.1:$nocache_port$path")
+  run_wrk() { # run_wrk VARIANT SECONDS LABEL: sets REPLY to the BENCH line
+    local log="$work/logs/wrk-$1-$3.log"
+    wrk -t"$http_threads" -c"$http_connections" -d"$2s" --latency --timeout 10s -s "$here/wrk-report.lua" \
+      -H "Authorization: Bearer $token" "${url[$1]}" >"$log" 2>&1 || { cat "$log" >&2; fail "wrk on $1"; }
+    REPLY="$(grep '^BENCH ' "$log" | tail -n1)"
+    [ -n "$REPLY" ] || { cat "$log" >&2; fail "no result from wrk on $1"; }
+    local bad
+    bad=$(( $(printf '%s' "$REPLY" | field socket_errors) + $(printf '%s' "$REPLY" | field status_errors) ))
+    [ "$bad" -eq 0 ] || say "WARNING: wrk on $1 saw $bad errors or non-2xx responses (see $log)"
+  }
+  local variants=(appliance bare no-cache) variant
+  say "http: warm-up ${http_warmup}s each"
+  for variant in "${variants[@]}"; do run_wrk "$variant" "$http_warmup" warmup; done
+
+  local round order rps p50 p99 requests duration
+  local -A total_requests=() total_us=() p50s=() p99s=() round_rps=()
+  out ""
+  out "$(printf '%-7s %-10s %12s %10s %10s %10s' round server 'requests/s' 'p50 ms' 'p99 ms' errors)"
+  for ((round = 1; round <= http_rounds; round++)); do
+    if ((round % 2)); then order="appliance bare no-cache"; else order="no-cache bare appliance"; fi
+    for variant in $order; do
+      say "http: round $round, $variant (${http_seconds}s)"
+      run_wrk "$variant" "$http_seconds" "round$round"
+      requests="$(printf '%s' "$REPLY" | field requests)"
+      duration="$(printf '%s' "$REPLY" | field duration_us)"
+      p50="$(printf '%s' "$REPLY" | field p50_us)"
+      p99="$(printf '%s' "$REPLY" | field p99_us)"
+      rps="$(calc "$requests / ($duration / 1000000)")"
+      total_requests[$variant]=$(( ${total_requests[$variant]:-0} + requests ))
+      total_us[$variant]=$(( ${total_us[$variant]:-0} + duration ))
+      p50s[$variant]="${p50s[$variant]:-} $p50"
+      p99s[$variant]="${p99s[$variant]:-} $p99"
+      round_rps[$variant]="$rps"
+      out "$(printf '%-7s %-10s %12.0f %10.2f %10.2f %10s' "$round" "$variant" "$rps" "$(calc "$p50 / 1000")" "$(calc "$p99 / 1000")" \
+        "$(( $(printf '%s' "$REPLY" | field socket_errors) + $(printf '%s' "$REPLY" | field status_errors) ))")"
+    done
+    out "        round $round: appliance / bare = $(ratio "${round_rps[appliance]}" "${round_rps[bare]}")"
+  done
+  local -A mean_rps=() mean_p50=() mean_p99=()
+  for variant in "${variants[@]}"; do
+    mean_rps[$variant]="$(calc "${total_requests[$variant]} / (${total_us[$variant]} / 1000000)")"
+    # shellcheck disable=SC2086
+    mean_p50[$variant]="$(calc "$(stats ${p50s[$variant]} | awk '{ print $1 }') / 1000")"
+    # shellcheck disable=SC2086
+    mean_p99[$variant]="$(calc "$(stats ${p99s[$variant]} | awk '{ print $1 }') / 1000")"
+  done
+  local throughput_ratio
+  throughput_ratio="$(ratio "${mean_rps[appliance]}" "${mean_rps[bare]}")"
+  out ""
+  out "requests/s = all requests of a server's rounds / their total time; p50 and p99 = mean over its rounds"
+  record "$(printf '1. GET over TLS 1.3   appliance %8.0f req/s (p50 %.2f ms, p99 %.2f ms) | bare %8.0f req/s (p50 %.2f ms, p99 %.2f ms) | ratio %s (goal >= 0.70: %s); p99 ratio %s' \
+    "${mean_rps[appliance]}" "${mean_p50[appliance]}" "${mean_p99[appliance]}" "${mean_rps[bare]}" "${mean_p50[bare]}" "${mean_p99[bare]}" \
+    "$throughput_ratio" "$(verdict "$throughput_ratio" '>=' 0.70)" "$(ratio "${mean_p99[appliance]}" "${mean_p99[bare]}")")"
+  record "$(printf '   diagnostic         appliance with cache-ttl=PT0S %8.0f req/s (p50 %.2f ms, p99 %.2f ms) = %s x bare' \
+    "${mean_rps[no-cache]}" "${mean_p50[no-cache]}" "${mean_p99[no-cache]}" "$(ratio "${mean_rps[no-cache]}" "${mean_rps[bare]}")")"
+  out ""
+
+  stop_process "$nocache_pid"; forget "$nocache_pid"
+  stop_process "$bare_pid"; forget "$bare_pid"
+  stop_process "$appliance_pid"; forget "$appliance_pid"
+  psql_do postgres "DROP DATABASE heroa_http"
+}
+
+# --------------------------------------------------------------------------------------------- 2. audit appends
+bench_audit() {
+  out "== 2. Audit appends (hash-chained, group commit) vs pgbench INSERTs of the same rows, same PostgreSQL =="
+  local jdbc_url="jdbc:postgresql://localhost:$pg_port/heroa_audit"
+  psql_do postgres "CREATE DATABASE heroa_audit"
+  "${jvm[@]}" -cp "$classpath" ca.heroa.appliance.bench.AuditBench --jdbc-url "$jdbc_url" --prepare >"$work/logs/audit-prepare.log" 2>&1 \
+    || { cat "$work/logs/audit-prepare.log" >&2; fail "migrating heroa_audit"; }
+  psql_do heroa_audit "CREATE TABLE audit_bench (LIKE audit_log INCLUDING ALL); CREATE SEQUENCE audit_bench_seq"
+  out "appliance: AuditTrail.append from N threads (pool 16, batch-max 256), ${audit_warmup}s warm-up then ${audit_seconds}s counted"
+  out "pgbench:   -n -M prepared -f audit-append.sql -c N -j min(N,2) -T $audit_seconds, into audit_bench (LIKE audit_log INCLUDING ALL)"
+  out "$audit_rounds round(s) per N, alternating order"
+  out ""
+  out "$(printf '%-8s %-7s %-10s %14s %12s' writers round side 'appends/s' 'p99 ms')"
+  local writers round side order rate p99 log
+  local -A rates=() round_rate=()
+  for writers in 1 16; do
+    for ((round = 1; round <= audit_rounds; round++)); do
+      if ((round % 2)); then order="appliance pgbench"; else order="pgbench appliance"; fi
+      for side in $order; do
+        say "audit: $writers writer(s), round $round, $side"
+        log="$work/logs/audit-$side-$writers-$round.log"
+        if [ "$side" = appliance ]; then
+          "${jvm[@]}" -cp "$classpath" ca.heroa.appliance.bench.AuditBench --jdbc-url "$jdbc_url" --writers "$writers" \
+            --seconds "$audit_seconds" --warmup-seconds "$audit_warmup" >"$log" 2>&1 || { cat "$log" >&2; fail "AuditBench"; }
+          rate="$(grep '^AUDIT writers' "$log" | field rate)"
+          p99="$(calc "$(grep '^AUDIT writers' "$log" | field p99_us) / 1000")"
+        else
+          pgbench -n -M prepared -f "$here/audit-append.sql" -c "$writers" -j $((writers < 2 ? writers : 2)) -T "$audit_seconds" \
+            -h localhost -p "$pg_port" -U postgres heroa_audit >"$log" 2>&1 || { cat "$log" >&2; fail "pgbench"; }
+          rate="$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$log" | head -n1)"
+          p99="-"
+        fi
+        [ -n "$rate" ] || { cat "$log" >&2; fail "no rate in $log"; }
+        rates[$side-$writers]="${rates[$side-$writers]:-} $rate"
+        round_rate[$side]="$rate"
+        if [ "$p99" = - ]; then
+          out "$(printf '%-8s %-7s %-10s %14.1f %12s' "$writers" "$round" "$side" "$rate" "$p99")"
+        else
+          out "$(printf '%-8s %-7s %-10s %14.1f %12.2f' "$writers" "$round" "$side" "$rate" "$p99")"
+        fi
+      done
+      out "                 round $round: appliance / pgbench = $(ratio "${round_rate[appliance]}" "${round_rate[pgbench]}")"
+    done
+  done
+  say "audit: verifying the whole hash chain the appliance wrote"
+  "${jvm[@]}" -cp "$classpath" ca.heroa.appliance.bench.AuditBench --jdbc-url "$jdbc_url" --writers 1 --seconds 1 --warmup-seconds 0 \
+    --verify >"$work/logs/audit-verify.log" 2>&1 || { cat "$work/logs/audit-verify.log" >&2; fail "audit chain verification"; }
+  out "chain check after the run: $(grep '^AUDIT verify' "$work/logs/audit-verify.log" | sed 's/^AUDIT verify //')"
+  out ""
+  local mean_appliance mean_pgbench r
+  for writers in 1 16; do
+    # shellcheck disable=SC2086
+    mean_appliance="$(stats ${rates[appliance-$writers]} | awk '{ print $1 }')"
+    # shellcheck disable=SC2086
+    mean_pgbench="$(stats ${rates[pgbench-$writers]} | awk '{ print $1 }')"
+    r="$(ratio "$mean_appliance" "$mean_pgbench")"
+    if [ "$writers" = 16 ]; then
+      record "$(printf '2. audit, %2d writers  appliance %8.1f appends/s | pgbench %8.1f tps | ratio %s (goal >= 0.80: %s)' \
+        "$writers" "$mean_appliance" "$mean_pgbench" "$r" "$(verdict "$r" '>=' 0.80)")"
+    else
+      record "$(printf '2. audit, %2d writer   appliance %8.1f appends/s | pgbench %8.1f tps | ratio %s (no goal)' \
+        "$writers" "$mean_appliance" "$mean_pgbench" "$r")"
+    fi
+  done
+  out ""
+  psql_do postgres "DROP DATABASE heroa_audit"
+}
+
+# -------------------------------------------------------------------------------- 3. process start to first 200
+bench_startup() {
+  out "== 3. Process start to first 200 on GET /v1/openapi: appliance (external PostgreSQL) vs bare Helidon SE =="
+  local dir="$work/start"
+  mkdir -p "$dir"
+  psql_do postgres "CREATE DATABASE heroa_start"
+
+  time_to_200() { # time_to_200 NAME CAFILE PORT -- COMMAND...: sets REPLY to milliseconds from launch to first 200
+    local name="$1" ca_file="$2" port="$3" log="$work/logs/start-$1.log" t0 t1 pid code
+    shift 4
+    t0="$(date +%s%N)"
+    "$@" >"$log" 2>&1 &
+    pid=$!
+    started+=("$pid")
+    local deadline=$((SECONDS + 120))
+    while :; do
+      if [ -s "$ca_file" ]; then
+        code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 --cacert "$ca_file" "https://localhost:$port/v1/openapi" || true)"
+        [ "$code" = 200 ] && break
+      fi
+      kill -0 "$pid" 2>/dev/null || { tail -n 30 "$log" >&2; fail "$name exited before answering (log above)"; }
+      [ "$SECONDS" -lt "$deadline" ] || { tail -n 30 "$log" >&2; fail "$name did not answer 200 within 120 s"; }
+      sleep 0.02
+    done
+    t1="$(date +%s%N)"
+    stop_process "$pid"
+    forget "$pid"
+    REPLY=$(( (t1 - t0) / 1000000 ))
+  }
+  bare() { # bare RUN
+    local port
+    free_port; port="$REPLY"
+    time_to_200 "bare-$1" "$ca" "$port" -- "${jvm[@]}" -cp "$classpath" ca.heroa.appliance.bench.BareServer \
+      --port "$port" --certificate "$certificate" --private-key "$private_key"
+  }
+  appliance() { # appliance RUN DATABASE: external PostgreSQL, TLS files, new data directory
+    local port admin data="$dir/appliance-$1"
+    free_port; port="$REPLY"
+    free_port; admin="$REPLY"
+    time_to_200 "appliance-$1" "$ca" "$port" -- "${jvm[@]}" -Dheroa.data-dir="$data" -Dheroa.server.host=127.0.0.1 \
+      -Dheroa.server.port="$port" -Dheroa.server.admin-port="$admin" -Dheroa.server.tls.mode=files \
+      -Dheroa.server.tls.certificate="$certificate" -Dheroa.server.tls.private-key="$private_key" \
+      -Dheroa.database.mode=external -Dheroa.database.url="jdbc:postgresql://localhost:$pg_port/$2" \
+      -Dheroa.database.username=postgres -jar "$jar" serve
+    rm -rf "$data"
+  }
+  embedded() { # embedded DATADIR NAME: everything in development mode (embedded PostgreSQL, generated TLS)
+    local port admin
+    free_port; port="$REPLY"
+    free_port; admin="$REPLY"
+    time_to_200 "$2" "$1/tls/ca.pem" "$port" -- "${jvm[@]}" -Dheroa.data-dir="$1" -Dheroa.server.host=127.0.0.1 \
+      -Dheroa.server.port="$port" -Dheroa.server.admin-port="$admin" -jar "$jar" serve
+  }
+
+  say "startup: one unmeasured start of each (page cache; migrates heroa_start)"
+  bare warmup
+  appliance warmup heroa_start
+  local run
+  local -a bare_ms=() appliance_ms=() first_ms=() embedded_first_ms=() embedded_restart_ms=()
+  for ((run = 1; run <= start_runs; run++)); do
+    if ((run % 2)); then
+      bare "$run"; bare_ms+=("$REPLY")
+      appliance "$run" heroa_start; appliance_ms+=("$REPLY")
+    else
+      appliance "$run" heroa_start; appliance_ms+=("$REPLY")
+      bare "$run"; bare_ms+=("$REPLY")
+    fi
+    say "startup: run $run: bare ${bare_ms[-1]} ms, appliance ${appliance_ms[-1]} ms"
+  done
+  for ((run = 1; run <= start_info_runs; run++)); do
+    psql_do postgres "CREATE DATABASE heroa_first_$run"
+    appliance "first-$run" "heroa_first_$run"; first_ms+=("$REPLY")
+    psql_do postgres "DROP DATABASE heroa_first_$run"
+    embedded "$dir/embedded-$run" "embedded-first-$run"; embedded_first_ms+=("$REPLY")
+    embedded "$dir/embedded-$run" "embedded-restart-$run"; embedded_restart_ms+=("$REPLY")
+    rm -rf "$dir/embedded-$run"
+    say "startup: info run $run: first start on an empty database ${first_ms[-1]} ms, embedded first start ${embedded_first_ms[-1]} ms, embedded restart ${embedded_restart_ms[-1]} ms"
+  done
+
+  out "each run: launch the JVM, poll https://localhost:PORT/v1/openapi with curl --cacert every 20 ms until 200, then stop it"
+  out "appliance: java -jar heroa-appliance.jar serve, -Dheroa.database.mode=external (already migrated database), TLS files, new data directory each run"
+  out "bare:      java -cp heroa-appliance.jar:libs/*:bench BareServer, same TLS files, same JVM flags"
+  out ""
+  out "$(printf '%-52s %5s %9s %9s %9s %9s %8s' variant runs 'mean ms' 'median' 'min' 'max' 'stdev')"
+  show() { # show LABEL VALUES...
+    local label="$1"; shift
+    # shellcheck disable=SC2046,SC2183
+    out "$(printf '%-52s %5d %9.1f %9.1f %9.1f %9.1f %8.1f' "$label" "$#" $(stats "$@"))"
+  }
+  show "bare Helidon SE (baseline)" "${bare_ms[@]}"
+  show "appliance, external PostgreSQL, migrated database" "${appliance_ms[@]}"
+  show "appliance, external PostgreSQL, empty database (info)" "${first_ms[@]}"
+  show "appliance, embedded PostgreSQL, first start (info)" "${embedded_first_ms[@]}"
+  show "appliance, embedded PostgreSQL, restart (info)" "${embedded_restart_ms[@]}"
+  out ""
+  local mean_bare mean_appliance r
+  mean_bare="$(stats "${bare_ms[@]}" | awk '{ print $1 }')"
+  mean_appliance="$(stats "${appliance_ms[@]}" | awk '{ print $1 }')"
+  r="$(ratio "$mean_appliance" "$mean_bare")"
+  record "$(printf '3. start to first 200 appliance %7.0f ms | bare %7.0f ms | ratio %s (goal <= 1.50: %s)' \
+    "$mean_appliance" "$mean_bare" "$r" "$(verdict "$r" '<=' 1.50)")"
+  record "$(printf '   for information    empty database %.0f ms; embedded PostgreSQL: first start %.0f ms, restart %.0f ms' \
+    "$(stats "${first_ms[@]}" | awk '{ print $1 }')" "$(stats "${embedded_first_ms[@]}" | awk '{ print $1 }')" \
+    "$(stats "${embedded_restart_ms[@]}" | awk '{ print $1 }')")"
+  out ""
+  psql_do postgres "DROP DATABASE heroa_start"
+}
+
+began=$SECONDS
+wants http && bench_http
+wants audit && bench_audit
+wants startup && bench_startup
+out "== Summary (ratios: appliance / baseline, measured in this run) =="
+for line in "${summary[@]}"; do out "$line"; done
+out "total time: $((SECONDS - began)) s"
