@@ -154,7 +154,9 @@ mkdir -p "$classes"
 mapfile -t sources < <(find "$here/java" -name '*.java' | sort)
 "$JAVA_HOME/bin/javac" --release 21 -nowarn -d "$classes" -cp "$jar:appliance/target/libs/*" "${sources[@]}" \
   || fail "compiling the benchmark sources"
-classpath="$jar:appliance/target/libs/*:$classes"
+# A jar, not a directory: class-data sharing (used by the start-up benchmark on both sides) refuses directories.
+"$JAVA_HOME/bin/jar" --create --file "$work/bench.jar" -C "$classes" . || fail "packaging the benchmark classes"
+classpath="$jar:appliance/target/libs/*:$work/bench.jar"
 # The same JVM flags for every Java process of every benchmark (those of ./heroa up).
 jvm=("$java" --enable-native-access=ALL-UNNAMED)
 
@@ -404,6 +406,11 @@ bench_startup() {
   mkdir -p "$dir"
   psql_do postgres "CREATE DATABASE heroa_start"
 
+  # Class-data sharing, as ./heroa up uses it: each program gets its own archive, written by the JVM at the end of
+  # its first (unmeasured) start and used by the measured ones. Both sides get the same treatment.
+  mkdir -p "$work/cds"
+  cds() { printf -- '-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=%s' "$work/cds/$1.jsa"; }
+
   time_to_200() { # time_to_200 NAME CAFILE PORT -- COMMAND...: sets REPLY to milliseconds from launch to first 200
     local name="$1" ca_file="$2" port="$3" log="$work/logs/start-$1.log" t0 t1 pid code
     shift 4
@@ -429,14 +436,14 @@ bench_startup() {
   bare() { # bare RUN
     local port
     free_port; port="$REPLY"
-    time_to_200 "bare-$1" "$ca" "$port" -- "${jvm[@]}" -cp "$classpath" ca.heroa.appliance.bench.BareServer \
+    time_to_200 "bare-$1" "$ca" "$port" -- "${jvm[@]}" $(cds bare) -cp "$classpath" ca.heroa.appliance.bench.BareServer \
       --port "$port" --certificate "$certificate" --private-key "$private_key"
   }
   appliance() { # appliance RUN DATABASE: external PostgreSQL, TLS files, new data directory
     local port admin data="$dir/appliance-$1"
     free_port; port="$REPLY"
     free_port; admin="$REPLY"
-    time_to_200 "appliance-$1" "$ca" "$port" -- "${jvm[@]}" -Dheroa.data-dir="$data" -Dheroa.server.host=127.0.0.1 \
+    time_to_200 "appliance-$1" "$ca" "$port" -- "${jvm[@]}" $(cds appliance) -Dheroa.data-dir="$data" -Dheroa.server.host=127.0.0.1 \
       -Dheroa.server.port="$port" -Dheroa.server.admin-port="$admin" -Dheroa.server.tls.mode=files \
       -Dheroa.server.tls.certificate="$certificate" -Dheroa.server.tls.private-key="$private_key" \
       -Dheroa.database.mode=external -Dheroa.database.url="jdbc:postgresql://localhost:$pg_port/$2" \
@@ -447,11 +454,11 @@ bench_startup() {
     local port admin
     free_port; port="$REPLY"
     free_port; admin="$REPLY"
-    time_to_200 "$2" "$1/tls/ca.pem" "$port" -- "${jvm[@]}" -Dheroa.data-dir="$1" -Dheroa.server.host=127.0.0.1 \
+    time_to_200 "$2" "$1/tls/ca.pem" "$port" -- "${jvm[@]}" $(cds appliance) -Dheroa.data-dir="$1" -Dheroa.server.host=127.0.0.1 \
       -Dheroa.server.port="$port" -Dheroa.server.admin-port="$admin" -jar "$jar" serve
   }
 
-  say "startup: one unmeasured start of each (page cache; migrates heroa_start)"
+  say "startup: one unmeasured start of each (page cache, class-data archives; migrates heroa_start)"
   bare warmup
   appliance warmup heroa_start
   local run
