@@ -409,7 +409,7 @@ bench_startup() {
   # Class-data sharing, as ./heroa up uses it: each program gets its own archive, written by the JVM at the end of
   # its first (unmeasured) start and used by the measured ones. Both sides get the same treatment.
   mkdir -p "$work/cds"
-  cds() { printf -- '-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=%s' "$work/cds/$1.jsa"; }
+  cds() { printf -- '-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=%s -Xlog:cds=off -Xlog:cds+dynamic=off' "$work/cds/$1.jsa"; }
 
   time_to_200() { # time_to_200 NAME CAFILE PORT -- COMMAND...: sets REPLY to milliseconds from launch to first 200
     local name="$1" ca_file="$2" port="$3" log="$work/logs/start-$1.log" t0 t1 pid code

@@ -74,9 +74,10 @@ public final class Appliance implements AutoCloseable {
     private final List<ApiService> services;
     private final Optional<TokenSecret> firstAdminToken;
     private final ScheduledExecutorService housekeeping;
+    private final DataDirectoryLock lock;
 
     private Appliance(Database database, GroupCommitLog log, WebServer server, ServerTls tls, List<ApiService> services,
-                      Optional<TokenSecret> firstAdminToken, ScheduledExecutorService housekeeping) {
+                      Optional<TokenSecret> firstAdminToken, ScheduledExecutorService housekeeping, DataDirectoryLock lock) {
         this.database = database;
         this.log = log;
         this.server = server;
@@ -84,12 +85,23 @@ public final class Appliance implements AutoCloseable {
         this.services = services;
         this.firstAdminToken = firstAdminToken;
         this.housekeeping = housekeeping;
+        this.lock = lock;
     }
 
     /** Starts the appliance from the {@code heroa} config node. */
     public static Appliance start(Config heroa) {
         ApplianceSettings settings = ApplianceSettings.from(heroa);
         prepareDataDirectory(settings.dataDirectory());
+        DataDirectoryLock lock = DataDirectoryLock.acquire(settings.dataDirectory());
+        try {
+            return start(settings, lock);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static Appliance start(ApplianceSettings settings, DataDirectoryLock lock) {
         // The database (pool, migrations) and the metrics registry take the longest to start and need nothing
         // else: start them first, on their own threads, and prepare the rest meanwhile.
         CompletableFuture<Database> opening = CompletableFuture.supplyAsync(
@@ -147,7 +159,7 @@ public final class Appliance implements AutoCloseable {
                     .build()
                     .start();
             ScheduledExecutorService housekeeping = schedulePurge(storage.audit(), settings, clock);
-            return new Appliance(storage.database(), storage.log(), server, tls, services, firstAdmin, housekeeping);
+            return new Appliance(storage.database(), storage.log(), server, tls, services, firstAdmin, housekeeping, lock);
         } catch (RuntimeException e) {
             storage.close();
             throw e;
@@ -278,6 +290,7 @@ public final class Appliance implements AutoCloseable {
         server.stop();
         log.close();
         database.close();
+        lock.close();
     }
 
     /** The database with its audit writer and stores. */

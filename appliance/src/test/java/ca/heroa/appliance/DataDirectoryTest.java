@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the first start creates, and that nothing in it is open to other local users. */
@@ -27,6 +28,16 @@ class DataDirectoryTest {
         for (String entry : new String[] {"postgres/PG_VERSION", "tls/ca.pem", "tls/server.pem", "tls/server-key.pem", "keys/token-hash.key"}) {
             assertTrue(Files.exists(data.resolve(entry)), entry + " is created on first start");
         }
+    }
+
+    @Test
+    void aSecondApplianceOnALiveDataDirectoryIsRefusedAndTheFirstKeepsServing() {
+        IllegalStateException refused = assertThrows(IllegalStateException.class,
+                () -> Appliance.start(TestAppliance.config(dataDirectory(), java.util.Map.of())),
+                "a second appliance on the same data directory must not start (it would stop the first one's PostgreSQL)");
+        assertTrue(refused.getMessage().contains("another appliance"), refused.getMessage());
+        assertEquals(200, TestAppliance.client().get("/v1/workspaces", TestAppliance.adminToken()).status(),
+                "the running appliance and its database are untouched");
     }
 
     @Test
