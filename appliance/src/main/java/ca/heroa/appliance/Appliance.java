@@ -176,10 +176,22 @@ public final class Appliance implements AutoCloseable {
         }
     }
 
-    /** Storage without a server, for the command-line tools. */
+    /**
+     * Storage without a server, for the command-line tools: the database of the appliance serving the data
+     * directory if one runs, otherwise one this tool starts and owns (holding the data directory's lock meanwhile).
+     */
     static Storage openStorage(Config heroa) {
         ApplianceSettings settings = ApplianceSettings.from(heroa);
-        return Storage.create(Database.open(settings.database(), settings.dataDirectory(), true), settings, GroupCommitLog.Observer.NONE);
+        prepareDataDirectory(settings.dataDirectory());
+        Optional<DataDirectoryLock> lock = DataDirectoryLock.tryAcquire(settings.dataDirectory());
+        try {
+            Database database = Database.open(settings.database(), settings.dataDirectory(), lock.isEmpty());
+            Storage storage = Storage.create(database, settings, GroupCommitLog.Observer.NONE);
+            return lock.map(held -> storage.holding(held)).orElse(storage);
+        } catch (RuntimeException e) {
+            lock.ifPresent(DataDirectoryLock::close);
+            throw e;
+        }
     }
 
     private static void startupThread(Runnable task) {
@@ -295,11 +307,15 @@ public final class Appliance implements AutoCloseable {
 
     /** The database with its audit writer and stores. */
     record Storage(Database database, GroupCommitLog log, PostgresWorkspaceStore workspaces, PostgresTokenStore tokens,
-                   PostgresAuditTrail audit) implements AutoCloseable {
+                   PostgresAuditTrail audit, Optional<DataDirectoryLock> lock) implements AutoCloseable {
         static Storage create(Database database, ApplianceSettings settings, GroupCommitLog.Observer observer) {
             GroupCommitLog log = new GroupCommitLog(database.dataSource(), settings.auditBatchMax(), settings.auditQueueCapacity(), observer);
             return new Storage(database, log, new PostgresWorkspaceStore(database.dataSource(), log),
-                    new PostgresTokenStore(database.dataSource(), log), new PostgresAuditTrail(database.dataSource(), log));
+                    new PostgresTokenStore(database.dataSource(), log), new PostgresAuditTrail(database.dataSource(), log), Optional.empty());
+        }
+
+        Storage holding(DataDirectoryLock held) {
+            return new Storage(database, log, workspaces, tokens, audit, Optional.of(held));
         }
 
         static TokenHasher hasher(ApplianceSettings settings) {
@@ -311,6 +327,7 @@ public final class Appliance implements AutoCloseable {
         public void close() {
             log.close();
             database.close();
+            lock.ifPresent(DataDirectoryLock::close);
         }
     }
 }

@@ -24,6 +24,13 @@ final class DataDirectoryLock implements AutoCloseable {
     }
 
     static DataDirectoryLock acquire(Path dataDirectory) {
+        return tryAcquire(dataDirectory).orElseThrow(() -> new IllegalStateException(
+                "another appliance is already serving the data directory " + dataDirectory
+                        + "; stop it first, or give this one another heroa.data-dir"));
+    }
+
+    /** The lock, or empty when an appliance holds it (a command-line tool then uses that appliance's database). */
+    static java.util.Optional<DataDirectoryLock> tryAcquire(Path dataDirectory) {
         Path file = dataDirectory.resolve(FILE);
         try {
             FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -35,10 +42,9 @@ final class DataDirectoryLock implements AutoCloseable {
             }
             if (lock == null) {
                 channel.close();
-                throw new IllegalStateException("another appliance is already serving the data directory " + dataDirectory
-                        + "; stop it first, or give this one another heroa.data-dir");
+                return java.util.Optional.empty();
             }
-            return new DataDirectoryLock(channel, lock);
+            return java.util.Optional.of(new DataDirectoryLock(channel, lock));
         } catch (IOException e) {
             throw new IllegalStateException("cannot lock the data directory " + dataDirectory + ": " + e.getMessage(), e);
         }
