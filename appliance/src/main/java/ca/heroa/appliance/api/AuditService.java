@@ -122,12 +122,20 @@ public final class AuditService implements ApiService {
         }
     }
 
+    private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
     private static Instant instant(String name, String value) {
+        Instant instant;
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            instant = OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             throw new ApiException(ErrorCode.INVALID_PARAMETER, name);
         }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, name);
+        }
+        return instant;
     }
 
     private static int limit(String value) {

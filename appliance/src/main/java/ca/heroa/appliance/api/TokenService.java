@@ -99,6 +99,11 @@ public final class TokenService implements ApiService {
         }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Instant expiresAt = expiry(body.expiresAt(), now);
+        if (principal instanceof Principal.WorkspaceMember member && member.expiresAt().isPresent()
+                && expiresAt.isAfter(member.expiresAt().get())) {
+            // A token cannot outlive the token that made it.
+            expiresAt = member.expiresAt().get();
+        }
         TokenSecret secret = TokenSecret.generate(TokenKind.WORKSPACE);
         TokenRecord record = new TokenRecord(secret.tokenId(), TokenKind.WORKSPACE, Optional.of(workspace), body.name(), scopes,
                 now, Optional.of(expiresAt), Optional.empty(), hasher.hash(secret));

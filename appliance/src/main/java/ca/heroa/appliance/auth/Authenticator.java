@@ -79,7 +79,7 @@ public final class Authenticator {
         }
         return switch (record.kind()) {
             case TENANT_ADMIN -> new Principal.TenantAdmin(record.id());
-            case WORKSPACE -> new Principal.WorkspaceMember(record.id(), record.workspace().orElseThrow(), record.scopes());
+            case WORKSPACE -> new Principal.WorkspaceMember(record.id(), record.workspace().orElseThrow(), record.scopes(), record.expiresAt());
         };
     }
 

@@ -34,11 +34,13 @@ public sealed interface Principal {
     }
 
     /** A workspace member or CI: sees its own workspace only, within its scopes. */
-    record WorkspaceMember(String tokenId, WorkspaceId workspace, Set<Scope> scopes) implements Principal {
+    record WorkspaceMember(String tokenId, WorkspaceId workspace, Set<Scope> scopes, Optional<java.time.Instant> expiresAt)
+            implements Principal {
         public WorkspaceMember {
             requireNonNull(tokenId, "tokenId is null");
             requireNonNull(workspace, "workspace is null");
             scopes = Set.copyOf(scopes);
+            requireNonNull(expiresAt, "expiresAt is null");
         }
 
         @Override

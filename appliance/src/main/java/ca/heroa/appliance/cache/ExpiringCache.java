@@ -22,6 +22,8 @@ public final class ExpiringCache<K, V> {
     private final int capacity;
     private final Clock clock;
     private final ConcurrentHashMap<K, Entry<V>> entries = new ConcurrentHashMap<>();
+    /** Moves on every invalidation, so a value loaded before one is never kept after it. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
     public ExpiringCache(Duration timeToLive, int capacity, Clock clock) {
         this.timeToLive = requireNonNull(timeToLive, "timeToLive is null");
@@ -42,6 +44,7 @@ public final class ExpiringCache<K, V> {
         if (cached != null && now.isBefore(cached.expiresAt())) {
             return Optional.of(cached.value());
         }
+        long loadedIn = generation.get();
         Optional<V> loaded = loader.apply(key);
         if (loaded.isEmpty()) {
             entries.remove(key);
@@ -50,15 +53,22 @@ public final class ExpiringCache<K, V> {
         if (entries.size() >= capacity) {
             entries.clear();
         }
-        entries.put(key, new Entry<>(loaded.get(), now.plus(timeToLive)));
+        Entry<V> entry = new Entry<>(loaded.get(), now.plus(timeToLive));
+        entries.put(key, entry);
+        if (generation.get() != loadedIn) {
+            // An invalidation ran while this value was loaded: it may predate the change, so do not keep it.
+            entries.remove(key, entry);
+        }
         return loaded;
     }
 
     public void invalidate(K key) {
+        generation.incrementAndGet();
         entries.remove(key);
     }
 
     public void invalidateAll() {
+        generation.incrementAndGet();
         entries.clear();
     }
 

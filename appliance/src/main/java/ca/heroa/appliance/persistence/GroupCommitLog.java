@@ -143,6 +143,7 @@ public final class GroupCommitLog implements AutoCloseable {
     private void commit(List<Pending<?>> batch) {
         List<Runnable> completions = new ArrayList<>(batch.size());
         List<AuditEvent> events = new ArrayList<>(batch.size());
+        boolean committed = false;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -151,21 +152,32 @@ public final class GroupCommitLog implements AutoCloseable {
                 }
                 Head next = events.isEmpty() ? head : appendChained(connection, events);
                 connection.commit();
+                committed = true;
                 head = next;
             } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(connection);
+                if (!committed) {
+                    rollbackQuietly(connection);
+                }
                 throw e;
             }
         } catch (SQLException | RuntimeException e) {
-            head = null;
-            LOG.log(Level.WARNING, "audit batch of " + batch.size() + " rolled back: " + e.getClass().getSimpleName());
-            AuditUnavailableException failure = new AuditUnavailableException("the audit log could not be written", e);
-            batch.forEach(pending -> pending.result.completeExceptionally(failure));
-            observer.refused(batch.size());
-            return;
+            if (!committed) {
+                head = null;
+                LOG.log(Level.WARNING, "audit batch of " + batch.size() + " rolled back: " + e.getClass().getSimpleName());
+                AuditUnavailableException failure = new AuditUnavailableException("the audit log could not be written", e);
+                batch.forEach(pending -> pending.result.completeExceptionally(failure));
+                observer.refused(batch.size());
+                return;
+            }
+            // Committed: a failure while closing the connection changes nothing that happened.
+            LOG.log(Level.WARNING, "closing the audit connection failed after commit: " + e.getClass().getSimpleName());
         }
-        observer.committed(batch.size(), events.size());
         completions.forEach(Runnable::run);
+        try {
+            observer.committed(batch.size(), events.size());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "audit metrics failed: " + e.getClass().getSimpleName());
+        }
     }
 
     /**

@@ -72,6 +72,9 @@ class AuditApiTest {
         assertTrue(seen.contains(1L), "the walk reaches the first entry");
         assertEquals("invalid_cursor", api.get("/v1/audit?cursor=bogus", admin).json().get("code").asText());
         assertEquals("invalid_parameter", api.get("/v1/audit?limit=0", admin).json().get("code").asText());
+        ApiClient.Response farFuture = api.get("/v1/audit?since=%2B999999999-12-31T23:59:59-18:00", admin);
+        assertEquals(400, farFuture.status(), "an extreme date is a 400, never a 500: " + farFuture.body());
+        assertEquals("invalid_parameter", farFuture.json().get("code").asText());
     }
 
     @Test

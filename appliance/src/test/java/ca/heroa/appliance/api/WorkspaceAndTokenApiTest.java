@@ -170,6 +170,18 @@ class WorkspaceAndTokenApiTest {
     }
 
     @Test
+    void aTokenCannotMintATokenThatOutlivesIt() {
+        String workspace = api.createWorkspace(admin, unique("lifetime"));
+        String parentExpiry = java.time.Instant.now().plus(java.time.Duration.ofDays(2)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        ApiClient.Response parent = api.post("/v1/workspaces/" + workspace + "/tokens", admin,
+                "{\"name\":\"short\",\"scopes\":[\"tokens:manage\"],\"expiresAt\":\"" + parentExpiry + "\"}");
+        assertEquals(201, parent.status(), parent.body());
+        JsonNode child = api.createToken(parent.json().get("token").asText(), workspace, "child", "tokens:manage");
+        assertEquals(java.time.Instant.parse(parentExpiry), java.time.Instant.parse(child.get("expiresAt").asText()),
+                "the child's expiry is capped at its creator's");
+    }
+
+    @Test
     void deletingAWorkspaceInvalidatesItsTokens() {
         String workspace = api.createWorkspace(admin, unique("gone"));
         String token = api.createToken(admin, workspace, "t", "workspace:read").get("token").asText();

@@ -58,6 +58,18 @@ class ExpiringCacheTest {
     }
 
     @Test
+    void aValueLoadedWhileAnInvalidationRunsIsNotKept() {
+        ExpiringCache<String, String> cache = new ExpiringCache<>(Duration.ofMinutes(1), 10, new MovableClock());
+        // The revocation commits and invalidates while a concurrent request is loading the old row.
+        cache.get("token", key -> {
+            cache.invalidate(key);
+            return Optional.of("still-active");
+        });
+        assertEquals(Optional.of("revoked"), cache.get("token", key -> Optional.of("revoked")),
+                "a value that may predate an invalidation must not be served from the cache");
+    }
+
+    @Test
     void zeroTimeToLiveDisablesAndCapacityBoundsMemory() {
         ExpiringCache<Integer, Integer> disabled = new ExpiringCache<>(Duration.ZERO, 10, new MovableClock());
         AtomicInteger loads = new AtomicInteger();
