@@ -15,7 +15,6 @@ import ca.heroa.appliance.http.ApiException;
 import ca.heroa.appliance.http.ErrorCode;
 import ca.heroa.appliance.http.JsonCodec;
 import ca.heroa.appliance.http.Problems;
-import ca.heroa.appliance.http.RequestInfoFilter;
 import ca.heroa.appliance.http.TransportProblems;
 import ca.heroa.appliance.persistence.Database;
 import ca.heroa.appliance.persistence.GroupCommitLog;
@@ -264,10 +263,6 @@ public final class Appliance implements AutoCloseable {
                 .addHandler(DirectHandler.EventType.PAYLOAD_TOO_LARGE, new TransportProblems(json))
                 .addHandler(DirectHandler.EventType.BAD_REQUEST, new TransportProblems(json))
                 .build();
-    }
-
-    static RequestInfoFilter requestInfoFilter() {
-        return new RequestInfoFilter();
     }
 
     public int port() {

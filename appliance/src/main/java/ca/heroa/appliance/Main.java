@@ -7,6 +7,7 @@ import ca.heroa.appliance.http.ApiException;
 import ca.heroa.appliance.http.ErrorCode;
 import ca.heroa.appliance.http.Messages;
 import ca.heroa.appliance.http.Problems;
+import ca.heroa.appliance.http.RequestInfoFilter;
 import ca.heroa.appliance.token.TokenSecret;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -62,7 +63,7 @@ public final class Main implements Callable<Integer> {
 
     /** The route table: request info, every API service, a problem for anything unmatched, and error mapping. */
     static void routing(HttpRouting.Builder routing, Problems problems, List<ApiService> services) {
-        routing.addFilter(Appliance.requestInfoFilter());
+        routing.addFilter(new RequestInfoFilter());
         services.forEach(routing::register);
         routing.any((request, response) -> problems.send(request, response, new ApiException(ErrorCode.NOT_FOUND)));
         Appliance.errorHandling(routing, problems);

@@ -15,7 +15,6 @@ import ca.heroa.appliance.token.TokenKind;
 import ca.heroa.appliance.token.TokenRecord;
 import ca.heroa.appliance.token.TokenSecret;
 import ca.heroa.appliance.token.TokenStore;
-import ca.heroa.appliance.workspace.Names;
 import ca.heroa.appliance.workspace.WorkspaceId;
 import ca.heroa.appliance.workspace.WorkspaceStore;
 import io.helidon.http.Method;
@@ -87,12 +86,7 @@ public final class TokenService implements ApiService {
         Principal principal = authenticator.authenticate(request);
         WorkspaceId workspace = Access.workspace(principal, request.path().pathParameters().get("workspace"), Scope.TOKENS_MANAGE);
         CreateBody body = json.read(request, CreateBody.class);
-        if (body.name() == null) {
-            throw new ApiException(ErrorCode.MISSING_FIELD, "name");
-        }
-        if (!Names.valid(body.name())) {
-            throw new ApiException(ErrorCode.INVALID_NAME, Integer.toString(Names.MAX_LENGTH));
-        }
+        RequestNames.require(body.name());
         Set<Scope> scopes = scopes(body.scopes());
         if (principal instanceof Principal.WorkspaceMember member && !member.scopes().containsAll(scopes)) {
             throw new ApiException(ErrorCode.SCOPE_NOT_GRANTABLE);

@@ -10,7 +10,6 @@ import ca.heroa.appliance.http.ErrorCode;
 import ca.heroa.appliance.http.JsonCodec;
 import ca.heroa.appliance.http.RequestInfo;
 import ca.heroa.appliance.token.Scope;
-import ca.heroa.appliance.workspace.Names;
 import ca.heroa.appliance.workspace.Workspace;
 import ca.heroa.appliance.workspace.WorkspaceId;
 import ca.heroa.appliance.workspace.WorkspaceStore;
@@ -72,7 +71,7 @@ public final class WorkspaceService implements ApiService {
     private void create(ServerRequest request, ServerResponse response) {
         Principal principal = authenticator.authenticate(request);
         Access.requireTenantAdmin(principal);
-        String name = validName(json.read(request, NameBody.class));
+        String name = RequestNames.require(json.read(request, NameBody.class).name());
         Workspace workspace = new Workspace(WorkspaceId.random(), name, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS));
         workspaces.create(workspace, AuditEvent.success(principal.auditContext(RequestInfo.of(request)),
                 Optional.of(workspace.id().value()), "workspace.create", "workspace:" + workspace.id(), Map.of("name", name)));
@@ -90,7 +89,7 @@ public final class WorkspaceService implements ApiService {
     private void rename(ServerRequest request, ServerResponse response) {
         Principal principal = authenticator.authenticate(request);
         WorkspaceId id = Access.workspaceForTenantAdmin(principal, request.path().pathParameters().get("workspace"));
-        String name = validName(json.read(request, NameBody.class));
+        String name = RequestNames.require(json.read(request, NameBody.class).name());
         Workspace renamed = workspaces.rename(id, name, AuditEvent.success(principal.auditContext(RequestInfo.of(request)),
                         Optional.of(id.value()), "workspace.rename", "workspace:" + id, Map.of("name", name)))
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
@@ -106,15 +105,5 @@ public final class WorkspaceService implements ApiService {
             throw new ApiException(ErrorCode.NOT_FOUND);
         }
         response.status(Status.NO_CONTENT_204).send();
-    }
-
-    private static String validName(NameBody body) {
-        if (body.name() == null) {
-            throw new ApiException(ErrorCode.MISSING_FIELD, "name");
-        }
-        if (!Names.valid(body.name())) {
-            throw new ApiException(ErrorCode.INVALID_NAME, Integer.toString(Names.MAX_LENGTH));
-        }
-        return body.name();
     }
 }

@@ -27,15 +27,7 @@ public final class Problems {
 
     public void send(ServerRequest request, ServerResponse response, ApiException error) {
         RequestInfo info = RequestInfo.of(request);
-        Messages messages = Messages.of(info.language());
         ErrorCode code = error.code();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "urn:heroa:problem:" + code.code());
-        body.put("title", messages.title(code));
-        body.put("status", code.status());
-        body.put("detail", messages.detail(code, error.arguments()));
-        body.put("code", code.code());
-        body.put("requestId", info.requestId());
         response.status(Status.create(code.status()));
         response.header(HeaderNames.CONTENT_TYPE, MEDIA_TYPE);
         response.header(RequestInfo.REQUEST_ID, info.requestId());
@@ -46,7 +38,21 @@ public final class Problems {
         if (code == ErrorCode.RATE_LIMITED && !error.arguments().isEmpty()) {
             response.header(HeaderNames.RETRY_AFTER, error.arguments().getFirst());
         }
-        response.send(json.write(body));
+        response.send(json.write(body(info.language(), error, info.requestId())));
+    }
+
+    /** The RFC 9457 body of {@code error} in {@code language}: stable code, localized title and detail, request ID. */
+    static Map<String, Object> body(Language language, ApiException error, String requestId) {
+        Messages messages = Messages.of(language);
+        ErrorCode code = error.code();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "urn:heroa:problem:" + code.code());
+        body.put("title", messages.title(code));
+        body.put("status", code.status());
+        body.put("detail", messages.detail(code, error.arguments()));
+        body.put("code", code.code());
+        body.put("requestId", requestId);
+        return body;
     }
 
     /** The last resort for anything unexpected: log it with the request ID, answer a generic 500. */

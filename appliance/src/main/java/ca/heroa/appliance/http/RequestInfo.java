@@ -34,11 +34,15 @@ public record RequestInfo(String requestId, Language language, String sourceAddr
     }
 
     static RequestInfo create(ServerRequest request) {
-        // A correlation ID, not a secret: a fast thread-local generator is enough.
+        Language language = Language.fromAcceptLanguage(request.headers().first(HeaderNames.ACCEPT_LANGUAGE).orElse(null));
+        return new RequestInfo(newRequestId(), language, address(request.remotePeer().address()));
+    }
+
+    /** A new request ID: a correlation ID, not a secret, so a fast thread-local generator is enough. */
+    static String newRequestId() {
         byte[] id = new byte[12];
         java.util.concurrent.ThreadLocalRandom.current().nextBytes(id);
-        Language language = Language.fromAcceptLanguage(request.headers().first(HeaderNames.ACCEPT_LANGUAGE).orElse(null));
-        return new RequestInfo("req_" + HexFormat.of().formatHex(id), language, address(request.remotePeer().address()));
+        return "req_" + HexFormat.of().formatHex(id);
     }
 
     private static String address(SocketAddress address) {

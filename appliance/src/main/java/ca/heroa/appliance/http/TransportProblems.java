@@ -5,11 +5,6 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
 
-import java.security.SecureRandom;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
 
@@ -18,7 +13,6 @@ import static java.util.Objects.requireNonNull;
  * parse), so even those answers are RFC 9457 problems in the caller's language rather than bare statuses.
  */
 public final class TransportProblems implements DirectHandler {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private final JsonCodec json;
 
     public TransportProblems(JsonCodec json) {
@@ -31,23 +25,15 @@ public final class TransportProblems implements DirectHandler {
         // Helidon reports an oversized body as a bad request whose status is 413.
         ErrorCode code = defaultStatus.code() == Status.REQUEST_ENTITY_TOO_LARGE_413.code() ? ErrorCode.BODY_TOO_LARGE : ErrorCode.MALFORMED_REQUEST;
         Language language = Language.fromAcceptLanguage(request.headers().first(HeaderNames.ACCEPT_LANGUAGE).orElse(null));
-        Messages messages = Messages.of(language);
-        byte[] id = new byte[12];
-        RANDOM.nextBytes(id);
-        String requestId = "req_" + HexFormat.of().formatHex(id);
-        List<String> arguments = code == ErrorCode.BODY_TOO_LARGE ? List.of(Integer.toString(json.limits().maxBodyBytes())) : List.of();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "urn:heroa:problem:" + code.code());
-        body.put("title", messages.title(code));
-        body.put("status", code.status());
-        body.put("detail", messages.detail(code, arguments));
-        body.put("code", code.code());
-        body.put("requestId", requestId);
+        String requestId = RequestInfo.newRequestId();
+        ApiException error = code == ErrorCode.BODY_TOO_LARGE
+                ? new ApiException(code, Integer.toString(json.limits().maxBodyBytes()))
+                : new ApiException(code);
         TransportResponse.Builder response = TransportResponse.builder()
                 .status(Status.create(code.status()))
                 .header(HeaderNames.CONTENT_TYPE, Problems.MEDIA_TYPE)
-                .header(HeaderNames.create(RequestInfo.REQUEST_ID_HEADER), requestId)
-                .entity(json.write(body));
+                .header(RequestInfo.REQUEST_ID, requestId)
+                .entity(json.write(Problems.body(language, error, requestId)));
         responseHeaders.forEach(response::header);
         return response.build();
     }

@@ -78,7 +78,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
 
     public String jdbcUrl() {
-        return "jdbc:postgresql://localhost:" + port() + "/postgres";
+        return jdbcUrl(port());
     }
 
     public static String jdbcUrl(int port) {
