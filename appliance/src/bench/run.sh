@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The appliance's benchmarks, each measured side by side with its baseline in the same run (see README.md here).
-#   ./heroa bench                      all three: http audit startup
+#   ./heroa bench                      all four: http audit startup custody
 #   ./heroa bench http audit           some of them
 # Run through ./heroa bench, which installs wrk, pgbench, hyperfine and curl and sets JAVA_HOME to a JDK >= 21.
 # Everything binds 127.0.0.1 on ports 30000-39999, lives under one /tmp/heroa-bench.* directory that is deleted at
@@ -9,6 +9,7 @@
 #   HEROA_BENCH_HTTP_THREADS [2]   HEROA_BENCH_HTTP_ROUNDS [4]
 #   HEROA_BENCH_AUDIT_SECONDS [6]  HEROA_BENCH_AUDIT_WARMUP [3]  HEROA_BENCH_AUDIT_ROUNDS [4]
 #   HEROA_BENCH_START_RUNS [5]     HEROA_BENCH_START_INFO_RUNS [3]
+#   HEROA_BENCH_CUSTODY_ROUNDS [3] HEROA_BENCH_CUSTODY_WARMUP [2]  HEROA_BENCH_CUSTODY_ITERATIONS [4]
 #   HEROA_BENCH_KEEP=1             keep the work directory (logs, wrk and pgbench raw output)
 set -euo pipefail
 
@@ -26,6 +27,9 @@ audit_warmup="${HEROA_BENCH_AUDIT_WARMUP:-3}"
 audit_rounds="${HEROA_BENCH_AUDIT_ROUNDS:-4}"
 start_runs="${HEROA_BENCH_START_RUNS:-5}"
 start_info_runs="${HEROA_BENCH_START_INFO_RUNS:-3}"
+custody_rounds="${HEROA_BENCH_CUSTODY_ROUNDS:-3}"
+custody_warmup="${HEROA_BENCH_CUSTODY_WARMUP:-2}"
+custody_iterations="${HEROA_BENCH_CUSTODY_ITERATIONS:-4}"
 keep="${HEROA_BENCH_KEEP:-0}"
 # The appliance reads HEROA_* environment variables as configuration (before system properties): none of the
 # caller's may leak into the measured processes.
@@ -40,15 +44,23 @@ out() { printf '%s\n' "$*"; }
 java="$JAVA_HOME/bin/java"
 java_version="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p' | head -n1)"
 [ "${java_version%%[.+]*}" -ge 21 ] 2>/dev/null || fail "JDK $java_version at $JAVA_HOME is older than 21"
-for tool in wrk pgbench psql curl ss mvn; do
-  command -v "$tool" >/dev/null || fail "$tool is missing (./heroa bench installs it)"
-done
 selected=("$@")
-[ ${#selected[@]} -eq 0 ] && selected=(http audit startup)
+[ ${#selected[@]} -eq 0 ] && selected=(http audit startup custody)
 for name in "${selected[@]}"; do
-  case "$name" in http|audit|startup) ;; *) fail "unknown benchmark '$name' (choose among: http audit startup)" ;; esac
+  case "$name" in http|audit|startup|custody) ;; *) fail "unknown benchmark '$name' (choose among: http audit startup custody)" ;; esac
 done
 wants() { local name; for name in "${selected[@]}"; do [ "$name" = "$1" ] && return 0; done; return 1; }
+# http, audit and startup share the appliance jar, one PostgreSQL and the TLS material; custody needs none of them.
+wants_appliance() { wants http || wants audit || wants startup; }
+command -v mvn >/dev/null || fail "mvn is missing (./heroa bench installs it)"
+if wants_appliance; then
+  for tool in wrk pgbench psql curl ss; do
+    command -v "$tool" >/dev/null || fail "$tool is missing (./heroa bench installs it)"
+  done
+fi
+if wants custody; then
+  command -v softhsm2-util >/dev/null || fail "softhsm2-util is missing (the custody benchmark needs SoftHSM2: apt-get install softhsm2)"
+fi
 
 # ----------------------------------------------------------------------------------------------- processes, cleanup
 work="$(mktemp -d /tmp/heroa-bench.XXXXXX)"
@@ -143,56 +155,65 @@ summary=()
 record() { summary+=("$*"); out "$*"; }
 
 # ---------------------------------------------------------------------------------------------------- build, compile
-jar="appliance/target/heroa-appliance.jar"
-if [ ! -f "$jar" ] || [ -n "$(find pom.xml appliance/pom.xml appliance/src/main -newer "$jar" -print -quit 2>/dev/null)" ]; then
-  say "building the appliance jar (mvn package)"
-  mvn -B -q -Dstyle.color=never -DskipTests -Dcheckstyle.skip -pl appliance -am package >"$work/logs/mvn.log" 2>&1 \
-    || { tail -n 40 "$work/logs/mvn.log" >&2; fail "mvn package"; }
-fi
-classes="$work/classes"
-mkdir -p "$classes"
-mapfile -t sources < <(find "$here/java" -name '*.java' | sort)
-"$JAVA_HOME/bin/javac" --release 21 -nowarn -d "$classes" -cp "$jar:appliance/target/libs/*" "${sources[@]}" \
-  || fail "compiling the benchmark sources"
-# A jar, not a directory: class-data sharing (used by the start-up benchmark on both sides) refuses directories.
-"$JAVA_HOME/bin/jar" --create --file "$work/bench.jar" -C "$classes" . || fail "packaging the benchmark classes"
-classpath="$jar:appliance/target/libs/*:$work/bench.jar"
 # The same JVM flags for every Java process of every benchmark (those of ./heroa up).
 jvm=("$java" --enable-native-access=ALL-UNNAMED)
+jar="appliance/target/heroa-appliance.jar"
+if wants_appliance; then
+  if [ ! -f "$jar" ] || [ -n "$(find pom.xml appliance/pom.xml appliance/src/main -newer "$jar" -print -quit 2>/dev/null)" ]; then
+    say "building the appliance jar (mvn package)"
+    mvn -B -q -Dstyle.color=never -DskipTests -Dcheckstyle.skip -pl appliance -am package >"$work/logs/mvn.log" 2>&1 \
+      || { tail -n 40 "$work/logs/mvn.log" >&2; fail "mvn package"; }
+  fi
+  classes="$work/classes"
+  mkdir -p "$classes"
+  mapfile -t sources < <(find "$here/java" -name '*.java' | sort)
+  "$JAVA_HOME/bin/javac" --release 21 -nowarn -d "$classes" -cp "$jar:appliance/target/libs/*" "${sources[@]}" \
+    || fail "compiling the benchmark sources"
+  # A jar, not a directory: class-data sharing (used by the start-up benchmark on both sides) refuses directories.
+  "$JAVA_HOME/bin/jar" --create --file "$work/bench.jar" -C "$classes" . || fail "packaging the benchmark classes"
+  classpath="$jar:appliance/target/libs/*:$work/bench.jar"
+fi
 
 out "Heroa appliance benchmarks — $(date -u '+%Y-%m-%d %H:%M UTC')"
 out "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
-out "JDK: $java_version ($JAVA_HOME); wrk: $(wrk -v 2>&1 | head -n1 | awk '{ print $2 }'); pgbench: $(pgbench --version | awk '{ print $3 }')"
+if wants_appliance; then
+  out "JDK: $java_version ($JAVA_HOME); wrk: $(wrk -v 2>&1 | head -n1 | awk '{ print $2 }'); pgbench: $(pgbench --version | awk '{ print $3 }')"
+else
+  out "JDK: $java_version ($JAVA_HOME)"
+fi
 revision="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-[ -z "$(git status --porcelain -- appliance/src/main pom.xml appliance/pom.xml 2>/dev/null)" ] || revision+=" + uncommitted changes to the appliance"
+[ -z "$(git status --porcelain -- appliance/src/main hsm-adapter/src/main pom.xml appliance/pom.xml hsm-adapter/pom.xml 2>/dev/null)" ] \
+  || revision+=" + uncommitted changes to the appliance or hsm-adapter"
 out "appliance: revision $revision"
 out "command: ./heroa bench ${selected[*]}"
 out ""
 
 # ------------------------------------------------------------------------------------------ shared PostgreSQL, TLS
-say "starting PostgreSQL (the appliance's EmbeddedPostgres) under $work/pg"
-"${jvm[@]}" -cp "$classpath" ca.heroa.appliance.bench.BenchPostgres --data-dir "$work/pg" \
-  --binaries-dir "$work/pg-binaries" --port-file "$work/pg.port" --parent-pid $$ --max-seconds 1800 >"$work/logs/postgres.log" 2>&1 &
-postgres_pid=$!
-started+=("$postgres_pid")
-wait_for_file "$work/pg.port" 120 "$postgres_pid" "$work/logs/postgres.log"
-pg_port="$(cat "$work/pg.port")"
-psql_do() { # psql_do DATABASE SQL
-  psql -X -q -At -v ON_ERROR_STOP=1 -h localhost -p "$pg_port" -U postgres -d "$1" -c "$2"
-}
-pg_version="$(psql_do postgres 'SHOW server_version')"
-pg_sync="$(psql_do postgres 'SHOW synchronous_commit')"
-pg_fsync="$(psql_do postgres 'SHOW fsync')"
-out "PostgreSQL $pg_version on localhost:$pg_port (data under /tmp on $(df -T /tmp | awk 'NR == 2 { print $2 }')): synchronous_commit=$pg_sync fsync=$pg_fsync"
-[ "$pg_sync" = on ] || fail "synchronous_commit is $pg_sync, expected on"
+if wants_appliance; then
+  say "starting PostgreSQL (the appliance's EmbeddedPostgres) under $work/pg"
+  "${jvm[@]}" -cp "$classpath" ca.heroa.appliance.bench.BenchPostgres --data-dir "$work/pg" \
+    --binaries-dir "$work/pg-binaries" --port-file "$work/pg.port" --parent-pid $$ --max-seconds 1800 >"$work/logs/postgres.log" 2>&1 &
+  postgres_pid=$!
+  started+=("$postgres_pid")
+  wait_for_file "$work/pg.port" 120 "$postgres_pid" "$work/logs/postgres.log"
+  pg_port="$(cat "$work/pg.port")"
+  psql_do() { # psql_do DATABASE SQL
+    psql -X -q -At -v ON_ERROR_STOP=1 -h localhost -p "$pg_port" -U postgres -d "$1" -c "$2"
+  }
+  pg_version="$(psql_do postgres 'SHOW server_version')"
+  pg_sync="$(psql_do postgres 'SHOW synchronous_commit')"
+  pg_fsync="$(psql_do postgres 'SHOW fsync')"
+  out "PostgreSQL $pg_version on localhost:$pg_port (data under /tmp on $(df -T /tmp | awk 'NR == 2 { print $2 }')): synchronous_commit=$pg_sync fsync=$pg_fsync"
+  [ "$pg_sync" = on ] || fail "synchronous_commit is $pg_sync, expected on"
 
-say "making the TLS material (the appliance's development CA, EC P-256)"
-"${jvm[@]}" -cp "$classpath" ca.heroa.appliance.bench.BenchTls "$work" >"$work/logs/tls.log" 2>&1 \
-  || { cat "$work/logs/tls.log" >&2; fail "TLS material"; }
-ca="$work/tls/ca.pem"
-certificate="$work/tls/server.pem"
-private_key="$work/tls/server-key.pem"
-out ""
+  say "making the TLS material (the appliance's development CA, EC P-256)"
+  "${jvm[@]}" -cp "$classpath" ca.heroa.appliance.bench.BenchTls "$work" >"$work/logs/tls.log" 2>&1 \
+    || { cat "$work/logs/tls.log" >&2; fail "TLS material"; }
+  ca="$work/tls/ca.pem"
+  certificate="$work/tls/server.pem"
+  private_key="$work/tls/server-key.pem"
+  out ""
+fi
 
 # ------------------------------------------------------------------------------- 1. authenticated GET over TLS 1.3
 bench_http() {

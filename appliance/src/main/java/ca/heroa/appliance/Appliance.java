@@ -1,12 +1,27 @@
 package ca.heroa.appliance;
 
 import ca.heroa.appliance.api.ApiService;
+import ca.heroa.appliance.api.SecretService;
+import ca.heroa.appliance.audit.CheckpointSigner;
+import ca.heroa.appliance.audit.Checkpointer;
+import ca.heroa.appliance.barrier.Barrier;
+import ca.heroa.appliance.barrier.BarrierIntegrityException;
+import ca.heroa.appliance.custody.Custody;
+import ca.heroa.appliance.custody.KeyRing;
+import ca.heroa.appliance.persistence.PostgresCheckpointStore;
+import ca.heroa.appliance.persistence.PostgresSecretStore;
+import ca.heroa.appliance.persistence.PostgresWrappedKeyStore;
+import ca.heroa.appliance.vault.Vault;
+import ca.heroa.hsm.CustodyException;
+import ca.heroa.hsm.CustodyIntegrityException;
+import ca.heroa.hsm.CustodyUnavailableException;
+import ca.heroa.hsm.KeyCustody;
+import ca.heroa.hsm.KeyPurpose;
 import ca.heroa.appliance.api.AuditService;
 import ca.heroa.appliance.api.OpenApiService;
 import ca.heroa.appliance.api.TokenService;
 import ca.heroa.appliance.api.WorkspaceService;
 import ca.heroa.appliance.audit.AuditEvent;
-import ca.heroa.appliance.audit.AuditTrail;
 import ca.heroa.appliance.audit.AuditUnavailableException;
 import ca.heroa.appliance.auth.Authenticator;
 import ca.heroa.appliance.cache.ExpiringCache;
@@ -74,9 +89,10 @@ public final class Appliance implements AutoCloseable {
     private final Optional<TokenSecret> firstAdminToken;
     private final ScheduledExecutorService housekeeping;
     private final DataDirectoryLock lock;
+    private final KeyRing keys;
 
     private Appliance(Database database, GroupCommitLog log, WebServer server, ServerTls tls, List<ApiService> services,
-                      Optional<TokenSecret> firstAdminToken, ScheduledExecutorService housekeeping, DataDirectoryLock lock) {
+                      Optional<TokenSecret> firstAdminToken, ScheduledExecutorService housekeeping, DataDirectoryLock lock, KeyRing keys) {
         this.database = database;
         this.log = log;
         this.server = server;
@@ -85,6 +101,7 @@ public final class Appliance implements AutoCloseable {
         this.firstAdminToken = firstAdminToken;
         this.housekeeping = housekeeping;
         this.lock = lock;
+        this.keys = keys;
     }
 
     /** Starts the appliance from the {@code heroa} config node. */
@@ -101,28 +118,33 @@ public final class Appliance implements AutoCloseable {
     }
 
     private static Appliance start(ApplianceSettings settings, DataDirectoryLock lock) {
-        // The database (pool, migrations) and the metrics registry take the longest to start and need nothing
-        // else: start them first, on their own threads, and prepare the rest meanwhile.
+        // The database (pool, migrations), key custody (HSM login, key checks) and the metrics registry take the longest
+        // to start and need nothing else: start them first, on their own threads, and prepare the rest meanwhile.
         CompletableFuture<Database> opening = CompletableFuture.supplyAsync(
                 () -> Database.open(settings.database(), settings.dataDirectory(), false), Appliance::startupThread);
+        CompletableFuture<KeyCustody> custodyOpening = CompletableFuture.supplyAsync(() -> Custody.open(settings.hsm()), Appliance::startupThread);
         CompletableFuture<MetricsObserver> metrics = CompletableFuture.supplyAsync(
                 () -> MetricsObserver.create(), Appliance::startupThread);
         Storage storage;
         ServerTls tls;
-        TokenHasher hasher;
         JsonCodec json;
+        KeyCustody custody;
         try {
             tls = ServerTls.load(settings.tls(), settings.dataDirectory());
             json = new JsonCodec(settings.limits());
-            hasher = new TokenHasher(TokenHashKey.loadOrCreate(settings.tokenHashKeyFile()));
             metrics.join();
+            custody = custodyOpening.join();
             storage = Storage.create(opening.join(), settings, new AuditMetrics());
         } catch (RuntimeException e) {
             opening.thenAccept(Database::close);
+            custodyOpening.thenAccept(KeyCustody::close);
             throw unwrap(e);
         }
         Clock clock = Clock.systemUTC();
+        KeyRing keys = null;
         try {
+            keys = storage.keyRing(custody, settings, clock);
+            TokenHasher hasher = new TokenHasher(keys::tokenHashKey);
             Optional<TokenSecret> firstAdmin = createFirstAdminToken(storage.tokens(), hasher, clock);
             Problems problems = new Problems(json);
             WorkspaceStore workspaces = new CachingWorkspaceStore(storage.workspaces(),
@@ -130,11 +152,14 @@ public final class Appliance implements AutoCloseable {
             TokenStore tokens = new CachingTokenStore(storage.tokens(), new ExpiringCache<>(settings.cacheTimeToLive(), CACHE_CAPACITY, clock));
             FailedAuthenticationLimiter limiter = new FailedAuthenticationLimiter(settings.authFailureLimit(), settings.authFailureWindow(), 100_000, clock);
             Authenticator authenticator = new Authenticator(tokens, workspaces, hasher, limiter, storage.audit(), clock);
+            Vault vault = new Vault(storage.secrets(), new Barrier(keys), settings.vault(), clock);
             List<ApiService> services = List.of(
-                    new WorkspaceService(authenticator, workspaces, json, clock),
+                    new WorkspaceService(authenticator, workspaces, keys, json, clock),
                     new TokenService(authenticator, tokens, workspaces, hasher, json, clock),
+                    new SecretService(authenticator, workspaces, vault, json),
                     new AuditService(authenticator, storage.audit(), json),
                     new OpenApiService());
+            KeyRing keyRing = keys;
             WebServer server = WebServer.builder()
                     .host(settings.host())
                     .port(settings.port())
@@ -151,15 +176,20 @@ public final class Appliance implements AutoCloseable {
                                     .useSystemServices(false)
                                     .details(true)
                                     .addCheck(() -> databaseHealth(storage.database()), HealthCheckType.READINESS, "database")
+                                    .addCheck(() -> custodyHealth(keyRing.custody()), HealthCheckType.READINESS, "hsm")
                                     .build())
                             .addObserver(metrics.join())
                             .build())
                     .routing(routing -> Main.routing(routing, problems, services))
                     .build()
                     .start();
-            ScheduledExecutorService housekeeping = schedulePurge(storage.audit(), settings, clock);
-            return new Appliance(storage.database(), storage.log(), server, tls, services, firstAdmin, housekeeping, lock);
+            ScheduledExecutorService housekeeping = scheduleHousekeeping(storage, keys, settings, clock);
+            return new Appliance(storage.database(), storage.log(), server, tls, services, firstAdmin, housekeeping, lock, keys);
         } catch (RuntimeException e) {
+            if (keys != null) {
+                keys.close();
+            }
+            custody.close();
             storage.close();
             throw e;
         }
@@ -227,13 +257,22 @@ public final class Appliance implements AutoCloseable {
         return HealthCheckResponse.builder().status(database.reachable()).build();
     }
 
-    private static ScheduledExecutorService schedulePurge(AuditTrail audit, ApplianceSettings settings, Clock clock) {
-        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("heroa-audit-retention").daemon(true).factory());
+    private static HealthCheckResponse custodyHealth(KeyCustody custody) {
+        try {
+            return HealthCheckResponse.builder().status(!custody.inventory().isEmpty()).detail("token", custody.describe()).build();
+        } catch (CustodyException e) {
+            return HealthCheckResponse.builder().status(false).detail("reason", e.getMessage()).build();
+        }
+    }
+
+    /** Retention purge, signed checkpoints, and completion of any unfinished key-encryption key rotation. */
+    private static ScheduledExecutorService scheduleHousekeeping(Storage storage, KeyRing keys, ApplianceSettings settings, Clock clock) {
+        ScheduledExecutorService executor = Executors.newScheduledThreadPool(1, Thread.ofPlatform().name("heroa-housekeeping").daemon(true).factory());
         long interval = settings.auditPurgeInterval().toSeconds();
         executor.scheduleWithFixedDelay(() -> {
             try {
                 Instant cutoff = clock.instant().minus(settings.auditRetention());
-                long purged = audit.purgeBefore(cutoff, AuditEvent.Context.system());
+                long purged = storage.audit().purgeBefore(cutoff, AuditEvent.Context.system());
                 if (purged > 0) {
                     LOG.log(Level.INFO, "audit retention removed " + purged + " entries older than " + cutoff);
                 }
@@ -241,6 +280,15 @@ public final class Appliance implements AutoCloseable {
                 LOG.log(Level.WARNING, "audit retention purge did not run: " + e.getMessage());
             }
         }, interval, interval, TimeUnit.SECONDS);
+        Checkpointer checkpointer = storage.checkpointer(keys.custody(), settings, clock);
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                checkpointer.tick();
+            } catch (CustodyException | StorageUnavailableException e) {
+                LOG.log(Level.WARNING, "audit checkpoint not signed yet (" + e.getMessage() + "); the next one will cover its entries");
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        executor.scheduleWithFixedDelay(() -> keys.finishRotationLater(AuditEvent.Context.system()), 5, 5, TimeUnit.MINUTES);
         return executor;
     }
 
@@ -255,6 +303,18 @@ public final class Appliance implements AutoCloseable {
                 })
                 .error(StorageUnavailableException.class, (request, response, error) ->
                         problems.send(request, response, new ApiException(ErrorCode.SERVICE_UNAVAILABLE)))
+                .error(CustodyUnavailableException.class, (request, response, error) -> {
+                    LOG.log(Level.WARNING, "key custody unavailable; operation refused: " + error.getMessage());
+                    problems.send(request, response, new ApiException(ErrorCode.HSM_UNAVAILABLE));
+                })
+                .error(BarrierIntegrityException.class, (request, response, error) -> {
+                    LOG.log(Level.ERROR, error.getMessage());
+                    problems.send(request, response, new ApiException(ErrorCode.INTEGRITY_FAILURE));
+                })
+                .error(CustodyIntegrityException.class, (request, response, error) -> {
+                    LOG.log(Level.ERROR, "a wrapped key failed its integrity check: " + error.getMessage());
+                    problems.send(request, response, new ApiException(ErrorCode.INTEGRITY_FAILURE));
+                })
                 .error(Exception.class, problems::sendUnexpected);
     }
 
@@ -291,10 +351,17 @@ public final class Appliance implements AutoCloseable {
         return database.jdbcUrl();
     }
 
+    /** The appliance's keys (for tests that look behind the API). */
+    public KeyRing keys() {
+        return keys;
+    }
+
     @Override
     public void close() {
         housekeeping.shutdownNow();
         server.stop();
+        keys.close();
+        keys.custody().close();
         log.close();
         database.close();
         lock.close();
@@ -302,20 +369,49 @@ public final class Appliance implements AutoCloseable {
 
     /** The database with its audit writer and stores. */
     record Storage(Database database, GroupCommitLog log, PostgresWorkspaceStore workspaces, PostgresTokenStore tokens,
-                   PostgresAuditTrail audit, Optional<DataDirectoryLock> lock) implements AutoCloseable {
+                   PostgresAuditTrail audit, PostgresSecretStore secrets, PostgresWrappedKeyStore wrappedKeys, PostgresCheckpointStore checkpoints,
+                   Optional<DataDirectoryLock> lock) implements AutoCloseable {
         static Storage create(Database database, ApplianceSettings settings, GroupCommitLog.Observer observer) {
             GroupCommitLog log = new GroupCommitLog(database.dataSource(), settings.auditBatchMax(), settings.auditQueueCapacity(), observer);
             return new Storage(database, log, new PostgresWorkspaceStore(database.dataSource(), log),
-                    new PostgresTokenStore(database.dataSource(), log), new PostgresAuditTrail(database.dataSource(), log), Optional.empty());
+                    new PostgresTokenStore(database.dataSource(), log), new PostgresAuditTrail(database.dataSource(), log),
+                    new PostgresSecretStore(database.dataSource(), log), new PostgresWrappedKeyStore(database.dataSource()),
+                    new PostgresCheckpointStore(database.dataSource()), Optional.empty());
         }
 
         Storage holding(DataDirectoryLock held) {
-            return new Storage(database, log, workspaces, tokens, audit, Optional.of(held));
+            return new Storage(database, log, workspaces, tokens, audit, secrets, wrappedKeys, checkpoints, Optional.of(held));
         }
 
-        static TokenHasher hasher(ApplianceSettings settings) {
-            // The command-line tools hash with the same key as the server.
-            return new TokenHasher(TokenHashKey.loadOrCreate(settings.tokenHashKeyFile()));
+        /**
+         * The key ring over this storage: brings a token-hash key file from before custody under it, and finishes a
+         * key-encryption key rotation that a crash interrupted.
+         */
+        KeyRing keyRing(KeyCustody custody, ApplianceSettings settings, Clock clock) {
+            KeyRing keys = new KeyRing(custody, wrappedKeys, audit, settings.hsm().keyCacheTimeToLive(), clock);
+            try {
+                keys.importLegacyTokenHashKey(settings.tokenHashKeyFile());
+                keys.finishRotation(AuditEvent.Context.system());
+                return keys;
+            } catch (RuntimeException e) {
+                keys.close();
+                throw e;
+            }
+        }
+
+        Checkpointer checkpointer(KeyCustody custody, ApplianceSettings settings, Clock clock) {
+            CheckpointSigner signer = new CheckpointSigner() {
+                @Override
+                public String keyLabel() {
+                    return custody.signingKeyLabel(KeyPurpose.AUDIT_SIGNING);
+                }
+
+                @Override
+                public byte[] sign(byte[] statement) {
+                    return custody.sign(KeyPurpose.AUDIT_SIGNING, statement);
+                }
+            };
+            return new Checkpointer(checkpoints, signer, settings.checkpointEveryEntries(), settings.checkpointInterval(), clock);
         }
 
         @Override

@@ -1,8 +1,10 @@
 package ca.heroa.appliance;
 
+import ca.heroa.appliance.custody.HsmSettings;
 import ca.heroa.appliance.http.JsonLimits;
 import ca.heroa.appliance.persistence.DatabaseSettings;
 import ca.heroa.appliance.tls.TlsSettings;
+import ca.heroa.appliance.vault.VaultLimits;
 import io.helidon.config.Config;
 
 import java.nio.file.Path;
@@ -29,7 +31,11 @@ record ApplianceSettings(
         Duration auditRetention,
         Duration auditPurgeInterval,
         int auditBatchMax,
-        int auditQueueCapacity) {
+        int auditQueueCapacity,
+        long checkpointEveryEntries,
+        Duration checkpointInterval,
+        HsmSettings hsm,
+        VaultLimits vault) {
 
     ApplianceSettings {
         requireNonNull(dataDirectory, "dataDirectory is null");
@@ -47,6 +53,12 @@ record ApplianceSettings(
         requireNonNull(auditPurgeInterval, "auditPurgeInterval is null");
         if (port < 0 || port > 65_535 || adminPort < 0 || adminPort > 65_535) {
             throw new IllegalArgumentException("heroa.server.port and heroa.server.admin-port must be 0 to 65535");
+        }
+        requireNonNull(checkpointInterval, "checkpointInterval is null");
+        requireNonNull(hsm, "hsm is null");
+        requireNonNull(vault, "vault is null");
+        if (checkpointEveryEntries < 1 || checkpointInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("heroa.audit.checkpoint-every must be positive and heroa.audit.checkpoint-interval at least PT1S");
         }
         if (auditRetention.compareTo(Duration.ofDays(1)) < 0) {
             throw new IllegalArgumentException("heroa.audit.retention must be at least one day");
@@ -73,6 +85,10 @@ record ApplianceSettings(
                 audit.get("retention").as(Duration.class).orElse(Duration.ofDays(400)),
                 audit.get("purge-interval").as(Duration.class).orElse(Duration.ofHours(1)),
                 audit.get("batch-max").asInt().orElse(256),
-                audit.get("queue-capacity").asInt().orElse(10_000));
+                audit.get("queue-capacity").asInt().orElse(10_000),
+                audit.get("checkpoint-every").asLong().orElse(1000L),
+                audit.get("checkpoint-interval").as(Duration.class).orElse(Duration.ofMinutes(5)),
+                HsmSettings.from(heroa.get("hsm"), dataDirectory),
+                VaultLimits.from(heroa.get("vault")));
     }
 }

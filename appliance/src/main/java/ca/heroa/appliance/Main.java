@@ -3,6 +3,14 @@ package ca.heroa.appliance;
 import ca.heroa.appliance.api.ApiService;
 import ca.heroa.appliance.audit.AuditEvent;
 import ca.heroa.appliance.audit.AuditVerification;
+import ca.heroa.appliance.audit.AuditExport;
+import ca.heroa.appliance.audit.CheckpointVerifier;
+import ca.heroa.appliance.custody.Custody;
+import ca.heroa.appliance.custody.KeyRing;
+import ca.heroa.appliance.token.TokenHasher;
+import ca.heroa.hsm.CustodyException;
+import ca.heroa.hsm.KeyCustody;
+import ca.heroa.hsm.KeyPurpose;
 import ca.heroa.appliance.http.ApiException;
 import ca.heroa.appliance.http.ErrorCode;
 import ca.heroa.appliance.http.Messages;
@@ -22,6 +30,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -30,10 +39,10 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The command-line entry point and the composition of routes. Commands: {@code serve}, {@code admin-token rotate},
- * {@code audit verify}, {@code audit purge}. Every message comes from the English or French bundle (LANG).
+ * {@code audit verify|export|purge}, {@code custody provision|inventory|rotate-kek}. Every message comes from the English or French bundle (LANG).
  */
 @Command(name = "heroa-appliance", mixinStandardHelpOptions = true,
-        subcommands = {Main.Serve.class, Main.AdminToken.class, Main.Audit.class},
+        subcommands = {Main.Serve.class, Main.AdminToken.class, Main.Audit.class, CustodyCommand.class},
         description = "Heroa sovereign appliance / Appliance souveraine Heroa")
 public final class Main implements Callable<Integer> {
     @Option(names = "--config", scope = CommandLine.ScopeType.INHERIT, description = "YAML configuration file (optional) / fichier de configuration YAML (facultatif)")
@@ -49,7 +58,9 @@ public final class Main implements Callable<Integer> {
         commandLine.setExecutionExceptionHandler((error, command, parsed) -> {
             System.Logger log = System.getLogger(Main.class.getName());
             log.log(System.Logger.Level.DEBUG, "command failed", error);
-            System.err.println(Messages.forEnvironment().text("cli.failed", String.valueOf(error.getMessage())));
+            Messages messages = Messages.forEnvironment();
+            String reason = error instanceof CustodyException custody ? custody.message(messages.language().locale()) : String.valueOf(error.getMessage());
+            System.err.println(messages.text("cli.failed", reason));
             return 1;
         });
         System.exit(commandLine.execute(args));
@@ -140,9 +151,10 @@ public final class Main implements Callable<Integer> {
             @Override
             public Integer call() {
                 Config heroa = parent.main.heroaConfig();
-                try (Appliance.Storage storage = Appliance.openStorage(heroa)) {
-                    TokenSecret token = Appliance.rotateAdminToken(storage.tokens(),
-                            Appliance.Storage.hasher(ApplianceSettings.from(heroa)), Clock.systemUTC());
+                ApplianceSettings settings = ApplianceSettings.from(heroa);
+                try (Appliance.Storage storage = Appliance.openStorage(heroa); KeyCustody custody = Custody.open(settings.hsm());
+                     KeyRing keys = storage.keyRing(custody, settings, Clock.systemUTC())) {
+                    TokenSecret token = Appliance.rotateAdminToken(storage.tokens(), new TokenHasher(keys::tokenHashKey), Clock.systemUTC());
                     System.out.println(Messages.forEnvironment().text("cli.admin-token.rotated", token.reveal()));
                 }
                 return 0;
@@ -150,30 +162,89 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Command(name = "audit", mixinStandardHelpOptions = true, description = "Audit log / Journal d'audit", subcommands = {Audit.Verify.class, Audit.Purge.class})
+    @Command(name = "audit", mixinStandardHelpOptions = true, description = "Audit log / Journal d'audit",
+            subcommands = {Audit.Verify.class, Audit.Export.class, Audit.Purge.class})
     static final class Audit {
         @CommandLine.ParentCommand
         Main main;
 
-        @Command(name = "verify", mixinStandardHelpOptions = true, description = "Recompute the hash chain and name the first broken entry / "
-                + "Recalculer la chaîne et nommer la première entrée rompue")
+        @Command(name = "verify", mixinStandardHelpOptions = true, description = "Recompute the hash chain and check every signed checkpoint "
+                + "(the live log, or an export offline) / Recalculer la chaîne et vérifier chaque point de contrôle signé (journal vivant ou export, hors ligne)")
         static final class Verify implements Callable<Integer> {
             @CommandLine.ParentCommand
             Audit parent;
 
+            @Option(names = "--export", description = "verify this export directory offline (no database, no HSM) / vérifier ce répertoire d'export hors ligne")
+            Optional<Path> export = Optional.empty();
+
+            @Option(names = "--public-key", description = "audit-signing public key or certificate (PEM), obtained independently of the export / "
+                    + "clé publique ou certificat de signature d'audit (PEM), obtenu indépendamment de l'export")
+            Optional<Path> publicKey = Optional.empty();
+
             @Override
             public Integer call() {
                 Messages messages = Messages.forEnvironment();
-                try (Appliance.Storage storage = Appliance.openStorage(parent.main.heroaConfig())) {
-                    AuditVerification result = storage.audit().verify();
-                    if (result.intact()) {
-                        System.out.println(messages.text("audit.verify.intact", result.entriesChecked()));
-                        return 0;
-                    }
-                    System.out.println(messages.text(result.reason().orElseThrow().key(), result.firstBroken().orElseThrow()));
-                    System.out.println(messages.text("audit.verify.broken", result.firstBroken().orElseThrow(), result.entriesChecked()));
-                    return 1;
+                if (export.isPresent()) {
+                    Path key = publicKey.orElseThrow(() -> new CommandLine.ParameterException(new CommandLine(this),
+                            messages.text("cli.audit.public-key-required")));
+                    AuditExport.Verification result = AuditExport.verify(export.get(), AuditExport.readPublicKey(key));
+                    return report(messages, result.chain(), result.checkpoints());
                 }
+                Config heroa = parent.main.heroaConfig();
+                ApplianceSettings settings = ApplianceSettings.from(heroa);
+                try (Appliance.Storage storage = Appliance.openStorage(heroa)) {
+                    AuditVerification chain = storage.audit().verify();
+                    PublicKey key;
+                    if (publicKey.isPresent()) {
+                        key = AuditExport.readPublicKey(publicKey.get());
+                    } else {
+                        try (KeyCustody custody = Custody.open(settings.hsm())) {
+                            key = custody.certificate(KeyPurpose.AUDIT_SIGNING).getPublicKey();
+                        }
+                    }
+                    CheckpointVerifier.Result checkpoints = CheckpointVerifier.verify(storage.checkpoints().all(), key,
+                            storage.checkpoints().head().sequence(), storage.checkpoints()::entryHash);
+                    return report(messages, chain, checkpoints);
+                }
+            }
+
+            private static int report(Messages messages, AuditVerification chain, CheckpointVerifier.Result checkpoints) {
+                if (chain.intact()) {
+                    System.out.println(messages.text("audit.verify.intact", chain.entriesChecked()));
+                } else {
+                    System.out.println(messages.text(chain.reason().orElseThrow().key(), chain.firstBroken().orElseThrow()));
+                    System.out.println(messages.text("audit.verify.broken", chain.firstBroken().orElseThrow(), chain.entriesChecked()));
+                }
+                for (CheckpointVerifier.Failure failure : checkpoints.failures()) {
+                    System.out.println(messages.text(failure.problem().key(), failure.lastSequence()));
+                }
+                System.out.println(messages.text(checkpoints.intact() ? "audit.checkpoint.intact" : "audit.checkpoint.broken",
+                        checkpoints.checked(), checkpoints.failures().size()));
+                return chain.intact() && checkpoints.intact() ? 0 : 1;
+            }
+        }
+
+        @Command(name = "export", mixinStandardHelpOptions = true, description = "Write the audit log, its signed checkpoints and the "
+                + "audit-signing public key to a directory, for offline verification / Écrire le journal d'audit, ses points de contrôle signés "
+                + "et la clé publique de signature dans un répertoire, pour une vérification hors ligne")
+        static final class Export implements Callable<Integer> {
+            @CommandLine.ParentCommand
+            Audit parent;
+
+            @Option(names = "--out", required = true, description = "directory to create (must not hold anything) / répertoire à créer (vide)")
+            Path out;
+
+            @Override
+            public Integer call() {
+                Config heroa = parent.main.heroaConfig();
+                ApplianceSettings settings = ApplianceSettings.from(heroa);
+                try (Appliance.Storage storage = Appliance.openStorage(heroa); KeyCustody custody = Custody.open(settings.hsm())) {
+                    // A checkpoint over the newest entries first, so the whole export is covered by signatures.
+                    storage.checkpointer(custody, settings, Clock.systemUTC()).now();
+                    AuditExport.Written written = AuditExport.write(out, storage.audit(), custody.certificate(KeyPurpose.AUDIT_SIGNING));
+                    System.out.println(Messages.forEnvironment().text("audit.export.done", written.entries(), written.checkpoints(), out));
+                }
+                return 0;
             }
         }
 

@@ -25,9 +25,10 @@ class DataDirectoryTest {
     @Test
     void firstStartCreatesEverythingItNeeds() {
         Path data = dataDirectory();
-        for (String entry : new String[] {"postgres/PG_VERSION", "tls/ca.pem", "tls/server.pem", "tls/server-key.pem", "keys/token-hash.key"}) {
+        for (String entry : new String[] {"postgres/PG_VERSION", "tls/ca.pem", "tls/server.pem", "tls/server-key.pem"}) {
             assertTrue(Files.exists(data.resolve(entry)), entry + " is created on first start");
         }
+        assertFalse(Files.exists(data.resolve("keys")), "no key of the appliance lies in a file: the token-hash key is wrapped by the HSM");
     }
 
     @Test
@@ -44,7 +45,7 @@ class DataDirectoryTest {
     void secretsAndTheDataDirectoryArePrivate() throws IOException {
         Path data = dataDirectory();
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data)));
-        for (String secret : new String[] {"keys/token-hash.key", "tls/server-key.pem", "tls/ca-key.pem"}) {
+        for (String secret : new String[] {"tls/server-key.pem", "tls/ca-key.pem"}) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(secret))), secret);
         }
     }

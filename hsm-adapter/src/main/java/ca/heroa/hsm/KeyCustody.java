@@ -36,6 +36,12 @@ public interface KeyCustody extends AutoCloseable {
     /** A new HMAC key, from the approved DRBG. */
     MacKey newMacKey();
 
+    /**
+     * An HMAC key made from existing bytes, only to bring a key that predates custody under it (the caller wraps it,
+     * stores it wrapped and destroys its own copy). New keys come from {@link #newMacKey()}.
+     */
+    MacKey importMacKey(byte[] material);
+
     /** {@code key} encrypted in the HSM under the current key-encryption key, bound to {@code context}. */
     WrappedKey wrap(SoftwareKey key, byte[] context);
 
@@ -56,6 +62,9 @@ public interface KeyCustody extends AutoCloseable {
 
     /** Destroys an older key-encryption key on the token: what it alone wraps becomes unrecoverable. Never the current one. */
     void destroyKeyEncryptionKey(String label);
+
+    /** The label of the signing key of {@code purpose} on the token. */
+    String signingKeyLabel(KeyPurpose purpose);
 
     /** SHA-256 with ECDSA by the key of {@code purpose}, inside the HSM; a DER signature. */
     byte[] sign(KeyPurpose purpose, byte[] message);

@@ -148,6 +148,11 @@ final class Pkcs11KeyCustody implements KeyCustody {
     }
 
     @Override
+    public MacKey importMacKey(byte[] material) {
+        return new MacKey(requireNonNull(material, "material is null").clone());
+    }
+
+    @Override
     public WrappedKey wrap(SoftwareKey key, byte[] context) {
         requireNonNull(key, "key is null");
         byte[] associatedData = wrapContext(key instanceof DataKey ? DATA_KEY : MAC_KEY, context);
@@ -285,6 +290,14 @@ final class Pkcs11KeyCustody implements KeyCustody {
         }
         byte[] digest = Fips.sha256().digest(message);
         return call((connection, p11, session) -> Pkcs11Token.signDigest(p11, session, connection.signingKeys().get(purpose), digest));
+    }
+
+    @Override
+    public String signingKeyLabel(KeyPurpose purpose) {
+        if (purpose == KeyPurpose.KEY_ENCRYPTION) {
+            throw new IllegalArgumentException("the key-encryption key does not sign");
+        }
+        return settings.label(purpose);
     }
 
     @Override

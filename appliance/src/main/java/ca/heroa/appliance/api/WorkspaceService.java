@@ -2,6 +2,7 @@ package ca.heroa.appliance.api;
 
 import ca.heroa.appliance.audit.AuditEvent;
 import ca.heroa.appliance.auth.Access;
+import ca.heroa.appliance.custody.KeyRing;
 import ca.heroa.appliance.auth.Authenticator;
 import ca.heroa.appliance.auth.Principal;
 import ca.heroa.appliance.http.ApiException;
@@ -31,12 +32,14 @@ import static java.util.Objects.requireNonNull;
 public final class WorkspaceService implements ApiService {
     private final Authenticator authenticator;
     private final WorkspaceStore workspaces;
+    private final KeyRing keys;
     private final JsonCodec json;
     private final Clock clock;
 
-    public WorkspaceService(Authenticator authenticator, WorkspaceStore workspaces, JsonCodec json, Clock clock) {
+    public WorkspaceService(Authenticator authenticator, WorkspaceStore workspaces, KeyRing keys, JsonCodec json, Clock clock) {
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
         this.workspaces = requireNonNull(workspaces, "workspaces is null");
+        this.keys = requireNonNull(keys, "keys is null");
         this.json = requireNonNull(json, "json is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
@@ -96,11 +99,22 @@ public final class WorkspaceService implements ApiService {
         json.send(response, Status.OK_200, WorkspaceView.of(renamed));
     }
 
+    /**
+     * Deletes the workspace and crypto-erases it: its data key row is destroyed with it (audited with a destruction
+     * record), and the key-encryption key is rotated around the deletion, so a copy of the wrapped data key in an older
+     * backup no longer unwraps either. The HSM must answer first: without it nothing is deleted.
+     */
     private void delete(ServerRequest request, ServerResponse response) {
         Principal principal = authenticator.authenticate(request);
         WorkspaceId id = Access.workspaceForTenantAdmin(principal, request.path().pathParameters().get("workspace"));
-        boolean deleted = workspaces.delete(id, AuditEvent.success(principal.auditContext(RequestInfo.of(request)),
-                Optional.of(id.value()), "workspace.delete", "workspace:" + id, Map.of()));
+        if (workspaces.find(id).isEmpty()) {
+            throw new ApiException(ErrorCode.NOT_FOUND);
+        }
+        AuditEvent.Context context = principal.auditContext(RequestInfo.of(request));
+        keys.beginRotation(context);
+        boolean deleted = workspaces.delete(id, AuditEvent.success(context, Optional.of(id.value()), "workspace.delete", "workspace:" + id, Map.of()));
+        keys.forget(id);
+        keys.finishRotationLater(context);
         if (!deleted) {
             throw new ApiException(ErrorCode.NOT_FOUND);
         }

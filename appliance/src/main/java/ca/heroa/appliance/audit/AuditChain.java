@@ -1,10 +1,10 @@
 package ca.heroa.appliance.audit;
 
+import ca.heroa.hsm.Fips;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
@@ -80,11 +80,8 @@ public final class AuditChain {
         out.writeBytes(bytes);
     }
 
+    /** SHA-256 from Bouncy Castle FIPS (approved mode), like all the appliance's software cryptography. */
     private static byte[] sha256(byte[] input) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(input);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+        return Fips.sha256().digest(input);
     }
 }

@@ -21,4 +21,28 @@ public interface AuditTrail {
      * purge itself with {@code context}. Returns how many entries were removed.
      */
     long purgeBefore(Instant cutoff, AuditEvent.Context context);
+
+    /**
+     * Streams the retained chain, oldest entry first, from one consistent snapshot, and returns where it starts and
+     * ends with the checkpoints made up to its head. For exports that are verified offline.
+     */
+    ChainSnapshot export(java.util.function.Consumer<AuditEntry> entries);
+
+    /**
+     * @param anchorSequence last purged entry (0 if none was ever purged)
+     * @param anchorHash     its hash (the genesis hash if none)
+     * @param head           the chain head
+     * @param checkpoints    signed checkpoints up to the head, oldest first
+     */
+    record ChainSnapshot(long anchorSequence, byte[] anchorHash, ChainHead head, java.util.List<AuditCheckpoint> checkpoints) {
+        public ChainSnapshot {
+            anchorHash = anchorHash.clone();
+            checkpoints = java.util.List.copyOf(checkpoints);
+        }
+
+        @Override
+        public byte[] anchorHash() {
+            return anchorHash.clone();
+        }
+    }
 }

@@ -89,13 +89,20 @@ public final class GroupCommitLog implements AutoCloseable {
 
     /** Runs {@code change} and, if it changed something, appends {@code event} for its result, atomically. */
     public <T> Optional<T> execute(Change<T> change, Function<? super T, AuditEvent> event) {
-        return submit(new Pending<>(requireNonNull(change, "change is null"), requireNonNull(event, "event is null"), false));
+        requireNonNull(event, "event is null");
+        return submit(new Pending<T>(requireNonNull(change, "change is null"), result -> List.of(event.apply(result)), false));
+    }
+
+    /** Like {@link #execute}, for a change that produces several audit entries (all or none are written). */
+    public <T> Optional<T> executeAll(Change<T> change, Function<? super T, List<AuditEvent>> events) {
+        requireNonNull(events, "events is null");
+        return submit(new Pending<T>(requireNonNull(change, "change is null"), events, false));
     }
 
     /** Appends an event that goes with no change of its own (e.g. an authentication failure). */
     public void append(AuditEvent event) {
         requireNonNull(event, "event is null");
-        submit(new Pending<Boolean>(connection -> Optional.of(Boolean.TRUE), result -> event, true));
+        submit(new Pending<Boolean>(connection -> Optional.of(Boolean.TRUE), result -> List.of(event), true));
     }
 
     private <T> Optional<T> submit(Pending<T> pending) {
@@ -278,11 +285,11 @@ public final class GroupCommitLog implements AutoCloseable {
 
     private static final class Pending<T> {
         private final Change<T> change;
-        private final Function<? super T, AuditEvent> event;
+        private final Function<? super T, List<AuditEvent>> event;
         private final boolean standalone;
         private final CompletableFuture<Optional<T>> result = new CompletableFuture<>();
 
-        private Pending(Change<T> change, Function<? super T, AuditEvent> event, boolean standalone) {
+        private Pending(Change<T> change, Function<? super T, List<AuditEvent>> event, boolean standalone) {
             this.change = change;
             this.event = event;
             this.standalone = standalone;
@@ -295,7 +302,7 @@ public final class GroupCommitLog implements AutoCloseable {
         void applyTo(Connection connection, List<AuditEvent> events, List<Runnable> completions) throws SQLException {
             if (standalone) {
                 Optional<T> applied = change.apply(connection);
-                events.add(event.apply(applied.orElseThrow()));
+                events.addAll(event.apply(applied.orElseThrow()));
                 completions.add(() -> result.complete(applied));
                 return;
             }
@@ -310,7 +317,7 @@ public final class GroupCommitLog implements AutoCloseable {
                 completions.add(() -> result.completeExceptionally(failure));
                 return;
             }
-            applied.ifPresent(value -> events.add(event.apply(value)));
+            applied.ifPresent(value -> events.addAll(event.apply(value)));
             completions.add(() -> result.complete(applied));
         }
     }

@@ -6,12 +6,14 @@ import ca.heroa.appliance.audit.AuditEvent;
 import ca.heroa.appliance.audit.AuditPage;
 import ca.heroa.appliance.audit.AuditQuery;
 import ca.heroa.appliance.audit.AuditTrail;
+import ca.heroa.appliance.audit.AuditCheckpoint;
 import ca.heroa.appliance.audit.AuditVerification;
+import ca.heroa.appliance.audit.ChainHead;
+import ca.heroa.appliance.audit.ChainVerifier;
 import ca.heroa.appliance.audit.ChainBreak;
 import ca.heroa.appliance.audit.Outcome;
 
 import javax.sql.DataSource;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -120,41 +123,79 @@ public final class PostgresAuditTrail implements AuditTrail {
             headSequence = row.getLong(1);
             headHash = row.getBytes(2);
         }
-        long expectedSequence = anchorSequence + 1;
-        long checked = 0;
-        String anchorPurge = "audit:through:" + anchorSequence;
-        boolean anchorRecorded = anchorSequence == 0;
+        ChainVerifier chain = new ChainVerifier(anchorSequence, expectedPrevious);
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT " + AuditRows.COLUMNS + " FROM audit_log WHERE seq > ? ORDER BY seq")) {
             select.setFetchSize(VERIFY_FETCH_SIZE);
             select.setLong(1, anchorSequence);
             try (ResultSet row = select.executeQuery()) {
                 while (row.next()) {
-                    long sequence = row.getLong("seq");
-                    if (sequence != expectedSequence) {
-                        return AuditVerification.broken(checked, expectedSequence, ChainBreak.MISSING);
+                    Optional<AuditVerification> broken = chain.accept(row.getLong("seq"), AuditRows.entry(row));
+                    if (broken.isPresent()) {
+                        return broken.get();
                     }
-                    checked++;
-                    Optional<AuditEntry> entry = AuditRows.entry(row);
-                    if (entry.isEmpty() || !AuditChain.matches(entry.get())) {
-                        return AuditVerification.broken(checked, sequence, ChainBreak.ALTERED);
-                    }
-                    if (!MessageDigest.isEqual(entry.get().prevHash(), expectedPrevious)) {
-                        return AuditVerification.broken(checked, sequence, ChainBreak.UNLINKED);
-                    }
-                    anchorRecorded |= entry.get().event().action().equals("audit.purge") && entry.get().event().target().equals(anchorPurge);
-                    expectedPrevious = entry.get().entryHash();
-                    expectedSequence++;
                 }
             }
         }
-        if (expectedSequence - 1 != headSequence || !MessageDigest.isEqual(expectedPrevious, headHash)) {
-            return AuditVerification.broken(checked, expectedSequence, ChainBreak.TRUNCATED);
+        return chain.finish(new ChainHead(headSequence, headHash));
+    }
+
+    @Override
+    public ChainSnapshot export(Consumer<AuditEntry> entries) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            connection.setReadOnly(true);
+            try {
+                long anchorSequence = 0;
+                byte[] anchorHash = AuditChain.genesis();
+                try (PreparedStatement anchor = connection.prepareStatement(
+                        "SELECT purged_through, anchor_hash FROM audit_anchor ORDER BY purged_through DESC LIMIT 1");
+                     ResultSet row = anchor.executeQuery()) {
+                    if (row.next()) {
+                        anchorSequence = row.getLong(1);
+                        anchorHash = row.getBytes(2);
+                    }
+                }
+                ChainHead head;
+                try (PreparedStatement select = connection.prepareStatement("SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1");
+                     ResultSet row = select.executeQuery()) {
+                    if (!row.next()) {
+                        throw new SQLException("the audit chain head is missing");
+                    }
+                    head = new ChainHead(row.getLong(1), row.getBytes(2));
+                }
+                try (PreparedStatement select = connection.prepareStatement("SELECT " + AuditRows.COLUMNS + " FROM audit_log WHERE seq > ? ORDER BY seq")) {
+                    select.setFetchSize(VERIFY_FETCH_SIZE);
+                    select.setLong(1, anchorSequence);
+                    try (ResultSet row = select.executeQuery()) {
+                        while (row.next()) {
+                            long sequence = row.getLong("seq");
+                            entries.accept(AuditRows.entry(row).orElseThrow(() -> new IllegalStateException(
+                                    "audit entry " + sequence + " is unreadable; run the audit verify command")));
+                        }
+                    }
+                }
+                List<AuditCheckpoint> checkpoints = new ArrayList<>();
+                try (PreparedStatement select = connection.prepareStatement(
+                        "SELECT first_seq, last_seq, entry_count, last_hash, created_at, signed_by, signature FROM audit_checkpoint "
+                                + "WHERE last_seq <= ? ORDER BY last_seq")) {
+                    select.setLong(1, head.sequence());
+                    try (ResultSet row = select.executeQuery()) {
+                        while (row.next()) {
+                            checkpoints.add(new AuditCheckpoint(row.getLong(1), row.getLong(2), row.getLong(3), row.getBytes(4),
+                                    row.getObject(5, java.time.OffsetDateTime.class).toInstant(), row.getString(6), row.getBytes(7)));
+                        }
+                    }
+                }
+                return new ChainSnapshot(anchorSequence, anchorHash, head, checkpoints);
+            } finally {
+                connection.rollback();
+                connection.setReadOnly(false);
+            }
+        } catch (SQLException e) {
+            throw new StorageUnavailableException(e);
         }
-        if (!anchorRecorded) {
-            return AuditVerification.broken(checked, anchorSequence + 1, ChainBreak.UNANCHORED);
-        }
-        return AuditVerification.intact(checked);
     }
 
     @Override

@@ -94,14 +94,39 @@ public final class PostgresWorkspaceStore implements WorkspaceStore {
         }, renamed -> event);
     }
 
+    /**
+     * Deletes the workspace with everything it owns, and destroys its data key in the same transaction: the deletion
+     * and a destruction record naming the key are audited together. Its sealed secrets and state become unrecoverable
+     * (crypto-erase); the key-encryption key rotation that follows makes older backups of the wrapped key useless too.
+     */
     @Override
     public boolean delete(WorkspaceId id, AuditEvent event) {
-        return log.execute(connection -> {
+        return log.executeAll(connection -> {
+            Optional<String> keyId = Optional.empty();
+            try (PreparedStatement destroy = connection.prepareStatement("DELETE FROM wrapped_key WHERE owner = ? RETURNING key_id")) {
+                destroy.setString(1, "workspace:" + id.value());
+                try (ResultSet row = destroy.executeQuery()) {
+                    if (row.next()) {
+                        keyId = Optional.of(row.getString(1));
+                    }
+                }
+            }
+            int secrets;
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM secret_version WHERE workspace_id = ?")) {
+                delete.setString(1, id.value());
+                secrets = delete.executeUpdate();
+            }
             try (PreparedStatement delete = connection.prepareStatement("DELETE FROM workspace WHERE id = ?")) {
                 delete.setString(1, id.value());
-                return delete.executeUpdate() == 1 ? Optional.of(Boolean.TRUE) : Optional.<Boolean>empty();
+                return delete.executeUpdate() == 1 ? Optional.of(new Deleted(keyId, secrets)) : Optional.<Deleted>empty();
             }
-        }, deleted -> event).isPresent();
+        }, deleted -> deleted.keyId().map(keyId -> List.of(event, new AuditEvent(event.occurredAt(), event.actor(), event.workspace(),
+                "workspace-key.destroy", "key:" + keyId, event.outcome(), event.requestId(), event.sourceAddress(),
+                new java.util.TreeMap<>(java.util.Map.of("secretVersions", Integer.toString(deleted.secretVersions())))))).orElse(List.of(event)))
+                .isPresent();
+    }
+
+    private record Deleted(Optional<String> keyId, int secretVersions) {
     }
 
     private static Workspace workspace(ResultSet row) throws SQLException {

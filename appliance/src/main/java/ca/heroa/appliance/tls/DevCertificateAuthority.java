@@ -1,5 +1,6 @@
 package ca.heroa.appliance.tls;
 
+import ca.heroa.hsm.Fips;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -12,7 +13,6 @@ import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.jcajce.provider.BouncyCastleFipsProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -27,8 +27,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.Provider;
-import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -48,14 +46,8 @@ final class DevCertificateAuthority {
     private static final Duration CA_VALIDITY = Duration.ofDays(3650);
     private static final Duration SERVER_VALIDITY = Duration.ofDays(397);
     private static final Duration RENEW_BEFORE = Duration.ofDays(30);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private DevCertificateAuthority() {
-    }
-
-    /** Created only when a certificate is made: its power-on self-tests cost time that a normal start need not pay. */
-    private static final class Fips {
-        private static final Provider PROVIDER = new BouncyCastleFipsProvider();
     }
 
     /** Makes sure {@code directory} holds a CA and a current server certificate; returns their paths. */
@@ -125,8 +117,9 @@ final class DevCertificateAuthority {
     }
 
     private static KeyPair ecKeys() throws GeneralSecurityException {
+        Fips.install();
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", Fips.PROVIDER);
-        generator.initialize(new ECGenParameterSpec("P-256"), RANDOM);
+        generator.initialize(new ECGenParameterSpec("P-256"), Fips.random());
         return generator.generateKeyPair();
     }
 
@@ -140,7 +133,7 @@ final class DevCertificateAuthority {
     }
 
     private static BigInteger serial() {
-        return new BigInteger(128, RANDOM).setBit(127);
+        return new BigInteger(128, Fips.random()).setBit(127);
     }
 
     private static String hostname() {

@@ -1,11 +1,11 @@
 package ca.heroa.appliance.tls;
 
+import ca.heroa.hsm.Fips;
 import io.helidon.common.tls.Tls;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
@@ -62,9 +62,9 @@ public record ServerTls(Tls tls, X509Certificate trustAnchor, Optional<Path> tru
     /** SHA-256 fingerprint of the trust anchor, colon-separated upper-case hex, as browsers and openssl show it. */
     public String trustAnchorFingerprint() {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(trustAnchor.getEncoded());
+            byte[] digest = Fips.sha256().digest(trustAnchor.getEncoded());
             return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
-        } catch (GeneralSecurityException e) {
+        } catch (java.security.cert.CertificateEncodingException e) {
             throw new IllegalStateException("cannot fingerprint the CA certificate", e);
         }
     }

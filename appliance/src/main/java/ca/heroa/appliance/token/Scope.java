@@ -7,7 +7,8 @@ import java.util.Optional;
 public enum Scope {
     WORKSPACE_READ("workspace:read"),
     TOKENS_MANAGE("tokens:manage"),
-    AUDIT_READ("audit:read");
+    AUDIT_READ("audit:read"),
+    SECRETS_WRITE("secrets:write");
 
     private final String value;
 

@@ -1,6 +1,6 @@
 package ca.heroa.appliance.token;
 
-import java.security.SecureRandom;
+import ca.heroa.hsm.Fips;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -13,7 +13,6 @@ import static java.util.Objects.requireNonNull;
  * never reveals it.
  */
 public final class TokenSecret {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final int ID_LENGTH = 24;
     private static final int SECRET_LENGTH = 43;
     private static final int LENGTH = "heroa_at_".length() + ID_LENGTH + 1 + SECRET_LENGTH;
@@ -32,8 +31,8 @@ public final class TokenSecret {
         requireNonNull(kind, "kind is null");
         byte[] id = new byte[12];
         byte[] secret = new byte[32];
-        RANDOM.nextBytes(id);
-        RANDOM.nextBytes(secret);
+        Fips.random().nextBytes(id);
+        Fips.random().nextBytes(secret);
         String hexId = HexFormat.of().formatHex(id);
         String value = kind.prefix() + hexId + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
         return new TokenSecret(kind, "tok_" + hexId, value);

@@ -1,6 +1,6 @@
 package ca.heroa.appliance.workspace;
 
-import java.security.SecureRandom;
+import ca.heroa.hsm.Fips;
 import java.util.HexFormat;
 import java.util.Optional;
 
@@ -8,7 +8,6 @@ import static java.util.Objects.requireNonNull;
 
 /** A workspace's opaque identifier, {@code ws_} followed by 32 lower-case hex digits. */
 public record WorkspaceId(String value) {
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     public WorkspaceId {
         requireNonNull(value, "value is null");
@@ -32,7 +31,7 @@ public record WorkspaceId(String value) {
 
     public static WorkspaceId random() {
         byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
+        Fips.random().nextBytes(bytes);
         return new WorkspaceId("ws_" + HexFormat.of().formatHex(bytes));
     }
 

@@ -1,6 +1,7 @@
 package ca.heroa.appliance.api;
 
 import ca.heroa.appliance.persistence.EmbeddedPostgres;
+import ca.heroa.appliance.testing.ApplianceProcess;
 import ca.heroa.appliance.testing.ApiClient;
 import ca.heroa.appliance.testing.Prerequisites;
 import ca.heroa.appliance.testing.TestFiles;
@@ -22,8 +23,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -113,9 +112,7 @@ class CrashConsistencyTest {
                     }
                 }
             }
-            ProcessBuilder verifyCommand = new ProcessBuilder(javaCommand("audit", "verify", data, port)).redirectErrorStream(true);
-            verifyCommand.environment().put("LANG", "C.UTF-8");
-            verifyCommand.environment().remove("LC_ALL");
+            ProcessBuilder verifyCommand = ApplianceProcess.builder(data, "audit", "verify");
             Process verify = verifyCommand.start();
             String report = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(verify.waitFor(120, TimeUnit.SECONDS));
@@ -139,23 +136,9 @@ class CrashConsistencyTest {
         }
     }
 
-    private static List<String> javaCommand(String command, String subcommand, Path data, int port) {
-        List<String> arguments = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"),
-                "-Dheroa.data-dir=" + data,
-                "ca.heroa.appliance.Main", command));
-        if (!subcommand.isEmpty()) {
-            arguments.add(subcommand);
-        }
-        return arguments;
-    }
-
     /** The listening addresses come from environment variables, so a wrong mapping fails the test (it could not connect). */
     private static Process startAppliance(Path data, int port) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(javaCommand("serve", "", data, port)).redirectErrorStream(true);
-        builder.environment().put("LANG", "C.UTF-8");
-        builder.environment().remove("LC_ALL");
+        ProcessBuilder builder = ApplianceProcess.builder(data, "serve");
         builder.environment().put("HEROA_SERVER_HOST", "127.0.0.1");
         builder.environment().put("HEROA_SERVER_PORT", Integer.toString(port));
         builder.environment().put("HEROA_SERVER_ADMIN_dash_PORT", "0");

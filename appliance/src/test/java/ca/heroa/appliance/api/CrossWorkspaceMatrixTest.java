@@ -109,7 +109,7 @@ class CrossWorkspaceMatrixTest {
     }
 
     private static Request request(Operation operation, String workspace, String tokenId) {
-        String path = operation.pathTemplate().replace("{workspace}", workspace).replace("{token}", tokenId);
+        String path = operation.pathTemplate().replace("{workspace}", workspace).replace("{token}", tokenId).replace("{name}", "matrix-probe");
         if (operation.workspaceInQuery()) {
             path = path + "?workspace=" + workspace;
         }

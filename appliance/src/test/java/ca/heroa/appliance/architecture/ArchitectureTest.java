@@ -26,6 +26,9 @@ class ArchitectureTest {
             .and().doNotHaveFullyQualifiedName("ca.heroa.appliance.Main$AdminToken$Rotate")
             .and().doNotHaveFullyQualifiedName("ca.heroa.appliance.Main$Audit$Verify")
             .and().doNotHaveFullyQualifiedName("ca.heroa.appliance.Main$Audit$Purge")
+            .and().doNotHaveFullyQualifiedName("ca.heroa.appliance.Main$Audit$Export")
+            .and().doNotHaveFullyQualifiedName("ca.heroa.appliance.CustodyCommand")
+            .and().doNotHaveFullyQualifiedName("ca.heroa.appliance.CustodyCommand$RotateKeyEncryptionKey")
             .should().accessField(System.class, "out")
             .orShould().accessField(System.class, "err")
             .because("only command-line entry points print; everything else logs with System.Logger");

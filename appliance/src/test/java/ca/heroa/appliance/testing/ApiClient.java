@@ -77,6 +77,25 @@ public final class ApiClient {
         }
     }
 
+    /** PUT of a raw body (a secret value) with the given content type. */
+    public Response putBytes(String path, String token, byte[] body, String contentType) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("https://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(30))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", contentType)
+                .build();
+        try {
+            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers().map(), response.body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Response get(String path, String token) {
         return send("GET", path, Optional.of(token), Optional.empty(), Map.of());
     }

@@ -56,6 +56,7 @@ public final class TestAppliance {
         values.put("heroa.server.host", "127.0.0.1");
         values.put("heroa.server.port", "0");
         values.put("heroa.server.admin-port", "0");
+        values.putAll(TestCustody.hsmConfig());
         values.putAll(overrides);
         return Config.just(ConfigSources.create(values)).get("heroa");
     }

@@ -1,5 +1,8 @@
 package ca.heroa.appliance.token;
 
+import ca.heroa.appliance.testing.TestCustody;
+import ca.heroa.hsm.KeyCustody;
+import ca.heroa.hsm.MacKey;
 import org.junit.jupiter.api.Test;
 
 import java.util.Base64;
@@ -43,10 +46,14 @@ class TokenSecretTest {
     @Test
     void keyedHashDependsOnTheKeyAndComparesByValue() {
         TokenSecret token = TokenSecret.generate(TokenKind.WORKSPACE);
-        TokenHasher one = new TokenHasher(new byte[32]);
-        byte[] otherKey = new byte[32];
-        otherKey[0] = 1;
-        TokenHasher two = new TokenHasher(otherKey);
+        try (KeyCustody custody = TestCustody.open(); MacKey first = custody.newMacKey(); MacKey second = custody.newMacKey()) {
+            TokenHasher one = new TokenHasher(() -> first);
+            TokenHasher two = new TokenHasher(() -> second);
+            assertHashes(token, one, two);
+        }
+    }
+
+    private static void assertHashes(TokenSecret token, TokenHasher one, TokenHasher two) {
         assertTrue(one.matches(token, one.hash(token)));
         assertFalse(two.matches(token, one.hash(token)));
         assertFalse(one.matches(TokenSecret.generate(TokenKind.WORKSPACE), one.hash(token)));
