@@ -90,9 +90,11 @@ public final class Appliance implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final DataDirectoryLock lock;
     private final KeyRing keys;
+    private final Vault vault;
 
     private Appliance(Database database, GroupCommitLog log, WebServer server, ServerTls tls, List<ApiService> services,
-                      Optional<TokenSecret> firstAdminToken, ScheduledExecutorService housekeeping, DataDirectoryLock lock, KeyRing keys) {
+                      Optional<TokenSecret> firstAdminToken, ScheduledExecutorService housekeeping, DataDirectoryLock lock, KeyRing keys,
+                      Vault vault) {
         this.database = database;
         this.log = log;
         this.server = server;
@@ -102,6 +104,7 @@ public final class Appliance implements AutoCloseable {
         this.housekeeping = housekeeping;
         this.lock = lock;
         this.keys = keys;
+        this.vault = vault;
     }
 
     /** Starts the appliance from the {@code heroa} config node. */
@@ -184,7 +187,7 @@ public final class Appliance implements AutoCloseable {
                     .build()
                     .start();
             ScheduledExecutorService housekeeping = scheduleHousekeeping(storage, keys, settings, clock);
-            return new Appliance(storage.database(), storage.log(), server, tls, services, firstAdmin, housekeeping, lock, keys);
+            return new Appliance(storage.database(), storage.log(), server, tls, services, firstAdmin, housekeeping, lock, keys, vault);
         } catch (RuntimeException e) {
             if (keys != null) {
                 keys.close();
@@ -349,6 +352,11 @@ public final class Appliance implements AutoCloseable {
 
     public String jdbcUrl() {
         return database.jdbcUrl();
+    }
+
+    /** The vault, whose internal read path the task runtime uses (and tests that look behind the API). */
+    public Vault vault() {
+        return vault;
     }
 
     /** The appliance's keys (for tests that look behind the API). */

@@ -150,22 +150,31 @@ public final class AuditExport {
             if (result == null) {
                 result = verifier.finish(head);
             }
-            List<AuditCheckpoint> checkpoints = new ArrayList<>();
-            List<CheckpointVerifier.Failure> unreadable = new ArrayList<>();
+            // Each statement file is checked on its own and a failure is named by its file, not by what a possibly forged
+            // statement claims.
+            List<CheckpointVerifier.Failure> failures = new ArrayList<>();
+            int checked = 0;
             try (Stream<Path> files = Files.list(directory.resolve("checkpoints"))) {
                 for (Path statement : files.filter(path -> path.toString().endsWith(".statement")).sorted().toList()) {
+                    checked++;
+                    long number = numberOf(statement);
                     Path signature = statement.resolveSibling(statement.getFileName().toString().replace(".statement", ".sig"));
                     Optional<AuditCheckpoint> checkpoint = Files.exists(signature)
                             ? AuditCheckpoint.parse(Files.readAllBytes(statement), Files.readAllBytes(signature)) : Optional.empty();
-                    checkpoint.ifPresentOrElse(checkpoints::add, () -> unreadable.add(new CheckpointVerifier.Failure(
-                            numberOf(statement), CheckpointVerifier.Problem.BAD_SIGNATURE)));
+                    if (checkpoint.isEmpty()) {
+                        failures.add(new CheckpointVerifier.Failure(number, CheckpointVerifier.Problem.BAD_SIGNATURE));
+                        continue;
+                    }
+                    List<CheckpointVerifier.Failure> found = CheckpointVerifier.verify(List.of(checkpoint.get()), publicKey, head.sequence(),
+                            sequence -> Optional.ofNullable(hashes.get(sequence))).failures();
+                    if (found.isEmpty() && checkpoint.get().lastSequence() != number) {
+                        // A genuine statement filed under another entry's number: moved.
+                        failures.add(new CheckpointVerifier.Failure(number, CheckpointVerifier.Problem.BAD_SIGNATURE));
+                    }
+                    found.forEach(failure -> failures.add(new CheckpointVerifier.Failure(number, failure.problem())));
                 }
             }
-            CheckpointVerifier.Result signed = CheckpointVerifier.verify(checkpoints, publicKey, head.sequence(),
-                    sequence -> Optional.ofNullable(hashes.get(sequence)));
-            List<CheckpointVerifier.Failure> failures = new ArrayList<>(unreadable);
-            failures.addAll(signed.failures());
-            return new Verification(result, new CheckpointVerifier.Result(checkpoints.size() + unreadable.size(), failures));
+            return new Verification(result, new CheckpointVerifier.Result(checked, failures));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

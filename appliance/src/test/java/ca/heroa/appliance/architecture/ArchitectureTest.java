@@ -50,6 +50,25 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("org.bouncycastle.cert..", "org.bouncycastle.operator..")
             .because("certificate generation lives in the tls package");
 
+    static final ArchRule KEY_MATERIAL_ONLY_IN_THE_HSM_ADAPTER = noClasses()
+            .that().resideInAPackage("ca.heroa.appliance..")
+            .and().resideOutsideOfPackage("ca.heroa.appliance.tls..")
+            .should().dependOnClassesThat().resideInAnyPackage("javax.crypto..")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.KeyStore")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.KeyPairGenerator")
+            .orShould().callConstructor(java.security.SecureRandom.class)
+            .orShould().dependOnClassesThat().resideInAnyPackage("org.bouncycastle.crypto..", "org.bouncycastle.jcajce..")
+            .because("keys are generated, wrapped and used only through hsm-adapter (KeyCustody, DataKey, MacKey, Fips); "
+                    + "the TLS development CA is the one documented exception");
+
+    static final ArchRule SECRET_VALUES_ONLY_FOR_DELIVERY = noClasses()
+            .that().resideInAPackage("ca.heroa.appliance..")
+            .and().resideOutsideOfPackage("ca.heroa.appliance.vault..")
+            .should().callMethod(ca.heroa.appliance.vault.Vault.class, "reveal", ca.heroa.appliance.workspace.WorkspaceId.class,
+                    ca.heroa.appliance.vault.SecretName.class)
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("ca.heroa.appliance.vault.SecretValue")
+            .because("a secret value leaves the vault only to be delivered to a task; no API route or log reads it");
+
     static final ArchRule NO_PACKAGE_CYCLES = slices().matching("ca.heroa.appliance.(*)..").should().beFreeOfCycles()
             .because("packages form a layered graph: api -> auth -> token/workspace/audit -> http; persistence implements the domain");
 
@@ -59,7 +78,7 @@ class ArchitectureTest {
     static void importClasses() {
         classes = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("ca.heroa.appliance", "java.sql", "sun.security.pkcs11", "org.bouncycastle");
+                .importPackages("ca.heroa.appliance", "java.sql", "sun.security.pkcs11", "org.bouncycastle", "javax.crypto", "java.security");
     }
 
     @Test
@@ -85,6 +104,16 @@ class ArchitectureTest {
     @Test
     void onlyTlsUsesBouncyCastlePkix() {
         ONLY_TLS_USES_BOUNCY_CASTLE_PKIX.check(classes);
+    }
+
+    @Test
+    void keyMaterialOnlyInTheHsmAdapter() {
+        KEY_MATERIAL_ONLY_IN_THE_HSM_ADAPTER.check(classes);
+    }
+
+    @Test
+    void secretValuesOnlyForDelivery() {
+        SECRET_VALUES_ONLY_FOR_DELIVERY.check(classes);
     }
 
     @Test

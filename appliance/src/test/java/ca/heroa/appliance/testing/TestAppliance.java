@@ -30,7 +30,8 @@ public final class TestAppliance {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-            appliance = Appliance.start(config(dataDirectory, Map.of("heroa.auth.failure-limit", "40", "heroa.auth.cache-ttl", "PT1S")));
+            appliance = Appliance.start(config(dataDirectory, Map.of("heroa.auth.failure-limit", "40", "heroa.auth.cache-ttl", "PT1S",
+                    "heroa.vault.max-secrets", "12", "heroa.vault.keep-versions", "3", "heroa.vault.max-value-bytes", "4096")));
             adminToken = appliance.firstAdminToken().orElseThrow().reveal();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 appliance.close();
