@@ -133,10 +133,10 @@ public final class Appliance implements AutoCloseable {
         JsonCodec json;
         KeyCustody custody;
         try {
-            tls = ServerTls.load(settings.tls(), settings.dataDirectory());
             json = new JsonCodec(settings.limits());
             metrics.join();
             custody = custodyOpening.join();
+            tls = ServerTls.load(settings.tls(), settings.dataDirectory(), custody);
             storage = Storage.create(opening.join(), settings, new AuditMetrics());
         } catch (RuntimeException e) {
             opening.thenAccept(Database::close);

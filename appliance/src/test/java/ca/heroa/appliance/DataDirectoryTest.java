@@ -25,10 +25,12 @@ class DataDirectoryTest {
     @Test
     void firstStartCreatesEverythingItNeeds() {
         Path data = dataDirectory();
-        for (String entry : new String[] {"postgres/PG_VERSION", "tls/ca.pem", "tls/server.pem", "tls/server-key.pem"}) {
+        for (String entry : new String[] {"postgres/PG_VERSION", "tls/ca.pem", "tls/server.pem"}) {
             assertTrue(Files.exists(data.resolve(entry)), entry + " is created on first start");
         }
-        assertFalse(Files.exists(data.resolve("keys")), "no key of the appliance lies in a file: the token-hash key is wrapped by the HSM");
+        for (String key : new String[] {"keys", "tls/server-key.pem", "tls/ca-key.pem"}) {
+            assertFalse(Files.exists(data.resolve(key)), key + ": no key of the appliance lies in a file (the HSM holds them)");
+        }
     }
 
     @Test
@@ -45,9 +47,7 @@ class DataDirectoryTest {
     void secretsAndTheDataDirectoryArePrivate() throws IOException {
         Path data = dataDirectory();
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data)));
-        for (String secret : new String[] {"tls/server-key.pem", "tls/ca-key.pem"}) {
-            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(secret))), secret);
-        }
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("tls"))));
     }
 
     @Test

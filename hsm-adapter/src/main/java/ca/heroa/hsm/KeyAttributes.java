@@ -38,7 +38,7 @@ public record KeyAttributes(String label, String objectClass, String keyType, in
                 expect(wrong, objectClass.equals("secret-key"), "CKA_CLASS is " + objectClass + ", not secret-key");
                 expect(wrong, keyType.equals("AES") && sizeBits == 256, "it is " + keyType + "-" + sizeBits + ", not AES-256");
             }
-            case AUDIT_SIGNING, ATTESTATION_SIGNING -> {
+            case AUDIT_SIGNING, ATTESTATION_SIGNING, TLS_CA, TLS_SERVER -> {
                 expect(wrong, objectClass.equals("private-key"), "CKA_CLASS is " + objectClass + ", not private-key");
                 expect(wrong, keyType.equals("EC") && sizeBits == 256, "it is " + keyType + "-" + sizeBits + ", not EC P-256");
             }

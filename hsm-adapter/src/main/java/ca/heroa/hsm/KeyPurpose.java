@@ -7,7 +7,11 @@ public enum KeyPurpose {
     /** EC P-256 private key, sensitive, never extractable: signs audit checkpoints. */
     AUDIT_SIGNING("audit-signing"),
     /** EC P-256 private key, sensitive, never extractable: signs attestation reports. */
-    ATTESTATION_SIGNING("attestation-signing");
+    ATTESTATION_SIGNING("attestation-signing"),
+    /** EC P-256 private key, sensitive, never extractable: the development CA that issues the server's TLS certificate. */
+    TLS_CA("tls-ca"),
+    /** EC P-256 private key, sensitive, never extractable: the server's TLS key (each TLS 1.3 handshake signs with it). */
+    TLS_SERVER("tls-server");
 
     private final String labelSuffix;
 
@@ -17,5 +21,10 @@ public enum KeyPurpose {
 
     String labelSuffix() {
         return labelSuffix;
+    }
+
+    /** The purposes served by an EC signing key pair (every one but the key-encryption key). */
+    public static java.util.List<KeyPurpose> signing() {
+        return java.util.Arrays.stream(values()).filter(purpose -> purpose != KEY_ENCRYPTION).toList();
     }
 }

@@ -108,7 +108,7 @@ final class Pkcs11KeyCustody implements KeyCustody {
                 sessions.with((p11, session) -> Pkcs11Token.generateKeyEncryptionKey(p11, session, label));
                 LOG.log(Level.INFO, "provisioned " + label + " (AES-256, sensitive, never extractable)");
             }
-            for (KeyPurpose purpose : List.of(KeyPurpose.AUDIT_SIGNING, KeyPurpose.ATTESTATION_SIGNING)) {
+            for (KeyPurpose purpose : KeyPurpose.signing()) {
                 String label = settings.label(purpose);
                 Optional<Long> publicKey = Optional.ofNullable(found.publicKeys().get(purpose));
                 if (!found.privateKeys().containsKey(purpose)) {
@@ -415,7 +415,7 @@ final class Pkcs11KeyCustody implements KeyCustody {
         if (found.keyEncryptionKeys().isEmpty()) {
             missing.add(keyEncryptionKeyLabel(1));
         }
-        for (KeyPurpose purpose : List.of(KeyPurpose.AUDIT_SIGNING, KeyPurpose.ATTESTATION_SIGNING)) {
+        for (KeyPurpose purpose : KeyPurpose.signing()) {
             if (!found.privateKeys().containsKey(purpose)) {
                 missing.add(settings.label(purpose));
             } else if (!found.certificates().containsKey(purpose)) {

@@ -38,7 +38,7 @@ class KeyCustodyTest {
     void inventoryReadsThePromisedAttributesBackFromTheToken() {
         List<KeyAttributes> inventory = custody.inventory();
         List<KeyAttributes> secrets = inventory.stream().filter(KeyAttributes::isSecret).toList();
-        assertEquals(3, secrets.size(), "one key-encryption key and two signing keys: " + inventory);
+        assertEquals(5, secrets.size(), "one key-encryption key and four signing keys (audit, attestation, TLS CA, TLS server): " + inventory);
         for (KeyAttributes key : secrets) {
             assertTrue(key.token(), key + " is a token object");
             assertTrue(key.sensitive(), key + " is sensitive");
@@ -49,8 +49,8 @@ class KeyCustodyTest {
         KeyAttributes keyEncryptionKey = secrets.stream().filter(k -> k.label().endsWith("-kek-1")).findFirst().orElseThrow();
         assertEquals("secret-key", keyEncryptionKey.objectClass());
         assertEquals("AES", keyEncryptionKey.keyType());
-        assertEquals(2, secrets.stream().filter(k -> k.objectClass().equals("private-key") && k.keyType().equals("EC")).count());
-        assertEquals(2, inventory.stream().filter(k -> k.objectClass().equals("certificate")).count(), "a certificate per signing key");
+        assertEquals(4, secrets.stream().filter(k -> k.objectClass().equals("private-key") && k.keyType().equals("EC")).count());
+        assertEquals(4, inventory.stream().filter(k -> k.objectClass().equals("certificate")).count(), "a certificate per signing key");
     }
 
     @Test

@@ -51,7 +51,7 @@ class Pkcs11ExportTest {
             }
             return handles;
         });
-        assertEquals(3, ours.size(), "the key-encryption key and two private keys: " + ours);
+        assertEquals(5, ours.size(), "the key-encryption key and four private keys: " + ours);
         long attackerKey = sessions.with((pkcs11, session) -> pkcs11.C_GenerateKey(session, new CK_MECHANISM(CKM_AES_KEY_GEN), new CK_ATTRIBUTE[]{
             new CK_ATTRIBUTE(CKA_CLASS, CKO_SECRET_KEY), new CK_ATTRIBUTE(CKA_KEY_TYPE, CKK_AES), new CK_ATTRIBUTE(CKA_VALUE_LEN, 32L),
             new CK_ATTRIBUTE(CKA_TOKEN, false), new CK_ATTRIBUTE(CKA_WRAP, true)}));

@@ -1,6 +1,9 @@
 package ca.heroa.appliance.tls;
 
+import ca.heroa.hsm.CustodyTls;
 import ca.heroa.hsm.Fips;
+import ca.heroa.hsm.KeyCustody;
+import ca.heroa.hsm.KeyPurpose;
 import io.helidon.common.tls.Tls;
 
 import java.io.IOException;
@@ -16,7 +19,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The server's TLS configuration: TLS 1.3 only, on every socket. In {@code generate} mode the certificate comes
- * from the development CA under the data directory; in {@code files} mode from the operator's PEM files.
+ * from the development CA under the data directory and the private key stays in the HSM (every handshake is signed
+ * there); in {@code files} mode certificate and key come from the operator's PEM files.
  *
  * @param tls                   the Helidon TLS settings for every listener
  * @param trustAnchor           the CA certificate clients should trust, when it is known (dev CA, or the last
@@ -32,12 +36,17 @@ public record ServerTls(Tls tls, X509Certificate trustAnchor, Optional<Path> tru
         requireNonNull(trustAnchorFile, "trustAnchorFile is null");
     }
 
-    public static ServerTls load(TlsSettings settings, Path dataDirectory) {
+    public static ServerTls load(TlsSettings settings, Path dataDirectory, KeyCustody custody) {
         try {
             return switch (settings.mode()) {
                 case GENERATE -> {
-                    DevCertificateAuthority.TlsFiles files = DevCertificateAuthority.ensure(dataDirectory.resolve("tls"), settings.hostnames());
-                    yield fromFiles(files.serverCertificate(), files.serverKey(), Optional.of(files.caCertificate()));
+                    DevCertificateAuthority.TlsFiles files = DevCertificateAuthority.ensure(dataDirectory.resolve("tls"), settings.hostnames(), custody);
+                    List<X509Certificate> chain = Pem.certificates(files.serverCertificate());
+                    Tls tls = Tls.builder()
+                            .sslContext(CustodyTls.serverContext(custody, KeyPurpose.TLS_SERVER, chain))
+                            .enabledProtocols(List.of(PROTOCOL))
+                            .build();
+                    yield new ServerTls(tls, Pem.certificates(files.caCertificate()).getFirst(), Optional.of(files.caCertificate()));
                 }
                 case FILES -> fromFiles(settings.certificate().orElseThrow(), settings.privateKey().orElseThrow(), Optional.empty());
             };

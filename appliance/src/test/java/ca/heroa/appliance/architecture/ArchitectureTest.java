@@ -52,14 +52,12 @@ class ArchitectureTest {
 
     static final ArchRule KEY_MATERIAL_ONLY_IN_THE_HSM_ADAPTER = noClasses()
             .that().resideInAPackage("ca.heroa.appliance..")
-            .and().resideOutsideOfPackage("ca.heroa.appliance.tls..")
             .should().dependOnClassesThat().resideInAnyPackage("javax.crypto..")
             .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.KeyStore")
             .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.KeyPairGenerator")
             .orShould().callConstructor(java.security.SecureRandom.class)
             .orShould().dependOnClassesThat().resideInAnyPackage("org.bouncycastle.crypto..", "org.bouncycastle.jcajce..")
-            .because("keys are generated, wrapped and used only through hsm-adapter (KeyCustody, DataKey, MacKey, Fips); "
-                    + "the TLS development CA is the one documented exception");
+            .because("keys are generated, wrapped and used only through hsm-adapter (KeyCustody, DataKey, MacKey, CustodyTls, Fips)");
 
     static final ArchRule SECRET_VALUES_ONLY_FOR_DELIVERY = noClasses()
             .that().resideInAPackage("ca.heroa.appliance..")
