@@ -146,7 +146,7 @@ public final class Appliance implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         KeyRing keys = null;
         try {
-            keys = storage.keyRing(custody, settings, clock);
+            keys = storage.keyRing(custody, settings, clock, true);
             TokenHasher hasher = new TokenHasher(keys::tokenHashKey);
             Optional<TokenSecret> firstAdmin = createFirstAdminToken(storage.tokens(), hasher, clock);
             Problems problems = new Problems(json);
@@ -393,13 +393,20 @@ public final class Appliance implements AutoCloseable {
 
         /**
          * The key ring over this storage: brings a token-hash key file from before custody under it, and finishes a
-         * key-encryption key rotation that a crash interrupted.
+         * key-encryption key rotation that a crash interrupted (only the owner of the data directory does: a command-line
+         * tool next to a serving appliance leaves that to the appliance).
          */
         KeyRing keyRing(KeyCustody custody, ApplianceSettings settings, Clock clock) {
+            return keyRing(custody, settings, clock, lock.isPresent());
+        }
+
+        KeyRing keyRing(KeyCustody custody, ApplianceSettings settings, Clock clock, boolean owner) {
             KeyRing keys = new KeyRing(custody, wrappedKeys, audit, settings.hsm().keyCacheTimeToLive(), clock);
             try {
-                keys.importLegacyTokenHashKey(settings.tokenHashKeyFile());
-                keys.finishRotation(AuditEvent.Context.system());
+                if (owner) {
+                    keys.importLegacyTokenHashKey(settings.tokenHashKeyFile());
+                    keys.finishRotation(AuditEvent.Context.system());
+                }
                 return keys;
             } catch (RuntimeException e) {
                 keys.close();
