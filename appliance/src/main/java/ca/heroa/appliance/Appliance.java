@@ -91,10 +91,11 @@ public final class Appliance implements AutoCloseable {
     private final DataDirectoryLock lock;
     private final KeyRing keys;
     private final Vault vault;
+    private final Checkpointer checkpointer;
 
     private Appliance(Database database, GroupCommitLog log, WebServer server, ServerTls tls, List<ApiService> services,
                       Optional<TokenSecret> firstAdminToken, ScheduledExecutorService housekeeping, DataDirectoryLock lock, KeyRing keys,
-                      Vault vault) {
+                      Vault vault, Checkpointer checkpointer) {
         this.database = database;
         this.log = log;
         this.server = server;
@@ -105,6 +106,7 @@ public final class Appliance implements AutoCloseable {
         this.lock = lock;
         this.keys = keys;
         this.vault = vault;
+        this.checkpointer = checkpointer;
     }
 
     /** Starts the appliance from the {@code heroa} config node. */
@@ -186,8 +188,9 @@ public final class Appliance implements AutoCloseable {
                     .routing(routing -> Main.routing(routing, problems, services))
                     .build()
                     .start();
-            ScheduledExecutorService housekeeping = scheduleHousekeeping(storage, keys, settings, clock);
-            return new Appliance(storage.database(), storage.log(), server, tls, services, firstAdmin, housekeeping, lock, keys, vault);
+            Checkpointer checkpointer = storage.checkpointer(custody, settings, clock);
+            ScheduledExecutorService housekeeping = scheduleHousekeeping(storage, keys, checkpointer, settings, clock);
+            return new Appliance(storage.database(), storage.log(), server, tls, services, firstAdmin, housekeeping, lock, keys, vault, checkpointer);
         } catch (RuntimeException e) {
             if (keys != null) {
                 keys.close();
@@ -262,14 +265,16 @@ public final class Appliance implements AutoCloseable {
 
     private static HealthCheckResponse custodyHealth(KeyCustody custody) {
         try {
-            return HealthCheckResponse.builder().status(!custody.inventory().isEmpty()).detail("token", custody.describe()).build();
+            return HealthCheckResponse.builder().status(!custody.inventory().isEmpty()).detail("token", custody.describe())
+                    .detail("retiredKeyEncryptionKeys", custody.retiredKeyEncryptionKeys().size()).build();
         } catch (CustodyException e) {
             return HealthCheckResponse.builder().status(false).detail("reason", e.getMessage()).build();
         }
     }
 
     /** Retention purge, signed checkpoints, and completion of any unfinished key-encryption key rotation. */
-    private static ScheduledExecutorService scheduleHousekeeping(Storage storage, KeyRing keys, ApplianceSettings settings, Clock clock) {
+    private static ScheduledExecutorService scheduleHousekeeping(Storage storage, KeyRing keys, Checkpointer checkpointer, ApplianceSettings settings,
+                                                                 Clock clock) {
         ScheduledExecutorService executor = Executors.newScheduledThreadPool(1, Thread.ofPlatform().name("heroa-housekeeping").daemon(true).factory());
         long interval = settings.auditPurgeInterval().toSeconds();
         executor.scheduleWithFixedDelay(() -> {
@@ -283,7 +288,6 @@ public final class Appliance implements AutoCloseable {
                 LOG.log(Level.WARNING, "audit retention purge did not run: " + e.getMessage());
             }
         }, interval, interval, TimeUnit.SECONDS);
-        Checkpointer checkpointer = storage.checkpointer(keys.custody(), settings, clock);
         executor.scheduleWithFixedDelay(() -> {
             try {
                 checkpointer.tick();
@@ -291,7 +295,7 @@ public final class Appliance implements AutoCloseable {
                 LOG.log(Level.WARNING, "audit checkpoint not signed yet (" + e.getMessage() + "); the next one will cover its entries");
             }
         }, 1, 1, TimeUnit.SECONDS);
-        executor.scheduleWithFixedDelay(() -> keys.finishRotationLater(AuditEvent.Context.system()), 5, 5, TimeUnit.MINUTES);
+        executor.scheduleWithFixedDelay(() -> keys.finishRotationLater(AuditEvent.Context.system()), 1, 1, TimeUnit.MINUTES);
         return executor;
     }
 
@@ -368,6 +372,12 @@ public final class Appliance implements AutoCloseable {
     public void close() {
         housekeeping.shutdownNow();
         server.stop();
+        try {
+            // What this process wrote since the last checkpoint is signed before it stops, while it still vouches for it.
+            checkpointer.now();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "no closing audit checkpoint (" + e.getMessage() + "); the next start's first checkpoint covers those entries");
+        }
         keys.close();
         keys.custody().close();
         log.close();
@@ -405,7 +415,8 @@ public final class Appliance implements AutoCloseable {
             try {
                 if (owner) {
                     keys.importLegacyTokenHashKey(settings.tokenHashKeyFile());
-                    keys.finishRotation(AuditEvent.Context.system());
+                    // Never blocks a start: what cannot be finished now is finished by housekeeping.
+                    keys.finishRotationLater(AuditEvent.Context.system());
                 }
                 return keys;
             } catch (RuntimeException e) {
@@ -426,7 +437,7 @@ public final class Appliance implements AutoCloseable {
                     return custody.sign(KeyPurpose.AUDIT_SIGNING, statement);
                 }
             };
-            return new Checkpointer(checkpoints, signer, settings.checkpointEveryEntries(), settings.checkpointInterval(), clock);
+            return new Checkpointer(checkpoints, log::committedHead, signer, settings.checkpointEveryEntries(), settings.checkpointInterval(), clock);
         }
 
         @Override

@@ -57,6 +57,10 @@ record ApplianceSettings(
         requireNonNull(checkpointInterval, "checkpointInterval is null");
         requireNonNull(hsm, "hsm is null");
         requireNonNull(vault, "vault is null");
+        if (vault.maxValueBytes() > limits.maxBodyBytes() * 4L) {
+            throw new IllegalArgumentException("heroa.vault.max-value-bytes cannot exceed what the server accepts: 4 × heroa.limits.max-body-bytes ("
+                    + limits.maxBodyBytes() * 4L + ")");
+        }
         if (checkpointEveryEntries < 1 || checkpointInterval.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("heroa.audit.checkpoint-every must be positive and heroa.audit.checkpoint-interval at least PT1S");
         }

@@ -4,6 +4,7 @@ import ca.heroa.appliance.api.ApiService;
 import ca.heroa.appliance.audit.AuditEvent;
 import ca.heroa.appliance.audit.AuditVerification;
 import ca.heroa.appliance.audit.AuditExport;
+import ca.heroa.appliance.audit.AuditTrail;
 import ca.heroa.appliance.audit.CheckpointVerifier;
 import ca.heroa.appliance.custody.Custody;
 import ca.heroa.appliance.custody.KeyRing;
@@ -202,8 +203,9 @@ public final class Main implements Callable<Integer> {
                             key = custody.certificate(KeyPurpose.AUDIT_SIGNING).getPublicKey();
                         }
                     }
-                    CheckpointVerifier.Result checkpoints = CheckpointVerifier.verify(storage.checkpoints().all(), key,
-                            storage.checkpoints().head().sequence(), storage.checkpoints()::entryHash);
+                    AuditTrail.ChainSnapshot chainEnds = storage.audit().export(snapshot -> entry -> { });
+                    CheckpointVerifier.Result checkpoints = CheckpointVerifier.verify(chainEnds.checkpoints(), key, chainEnds.anchorSequence(),
+                            chainEnds.head().sequence(), true, storage.checkpoints()::entryHash);
                     return report(messages, chain, checkpoints);
                 }
             }
@@ -218,6 +220,7 @@ public final class Main implements Callable<Integer> {
                 for (CheckpointVerifier.Failure failure : checkpoints.failures()) {
                     System.out.println(messages.text(failure.problem().key(), failure.lastSequence()));
                 }
+                checkpoints.unsignedTail().ifPresent(tail -> System.out.println(messages.text("audit.checkpoint.tail", tail[0], tail[1])));
                 System.out.println(messages.text(checkpoints.intact() ? "audit.checkpoint.intact" : "audit.checkpoint.broken",
                         checkpoints.checked(), checkpoints.failures().size()));
                 return chain.intact() && checkpoints.intact() ? 0 : 1;
@@ -239,10 +242,12 @@ public final class Main implements Callable<Integer> {
                 Config heroa = parent.main.heroaConfig();
                 ApplianceSettings settings = ApplianceSettings.from(heroa);
                 try (Appliance.Storage storage = Appliance.openStorage(heroa); KeyCustody custody = Custody.open(settings.hsm())) {
-                    // A checkpoint over the newest entries first, so the whole export is covered by signatures.
-                    storage.checkpointer(custody, settings, Clock.systemUTC()).now();
                     AuditExport.Written written = AuditExport.write(out, storage.audit(), custody.certificate(KeyPurpose.AUDIT_SIGNING));
-                    System.out.println(Messages.forEnvironment().text("audit.export.done", written.entries(), written.checkpoints(), out));
+                    Messages messages = Messages.forEnvironment();
+                    System.out.println(messages.text("audit.export.done", written.entries(), written.checkpoints(), out));
+                    if (written.unsigned() > 0) {
+                        System.out.println(messages.text("audit.export.unsigned", written.unsigned()));
+                    }
                 }
                 return 0;
             }

@@ -27,7 +27,7 @@ public enum CustodyProblem {
     DEV_TOKEN_FAILED,
     /** Bouncy Castle FIPS is not in approved-only mode. */
     NOT_APPROVED_MODE,
-    /** A key-encryption key cannot be destroyed while it is current or still wraps keys; argument: its label. */
+    /** The current key-encryption key cannot be destroyed; argument: its label. */
     KEY_IN_USE;
 
     /** The message key in the bundles. */

@@ -60,6 +60,9 @@ public interface KeyCustody extends AutoCloseable {
     /** Generates the next key-encryption key and makes it current; older ones still unwrap until destroyed. Returns its label. */
     String rotateKeyEncryptionKey();
 
+    /** Labels of the key-encryption keys older than the current one (left by a rotation that has not finished). */
+    List<String> retiredKeyEncryptionKeys();
+
     /** Destroys an older key-encryption key on the token: what it alone wraps becomes unrecoverable. Never the current one. */
     void destroyKeyEncryptionKey(String label);
 

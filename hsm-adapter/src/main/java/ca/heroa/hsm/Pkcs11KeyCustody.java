@@ -52,6 +52,8 @@ final class Pkcs11KeyCustody implements KeyCustody {
     private static final byte[] WRAP_DOMAIN = "heroa.wrap.v1".getBytes(StandardCharsets.US_ASCII);
     private static final byte DATA_KEY = 1;
     private static final byte MAC_KEY = 2;
+    private static final java.time.Duration LOGIN_BACKOFF = java.time.Duration.ofSeconds(30);
+    private static final java.time.Duration MAX_LOGIN_BACKOFF = java.time.Duration.ofMinutes(5);
     private static final ASN1ObjectIdentifier EC_PUBLIC_KEY = new ASN1ObjectIdentifier("1.2.840.10045.2.1");
     private static final ASN1ObjectIdentifier PRIME256V1 = new ASN1ObjectIdentifier("1.2.840.10045.3.1.7");
     private static final ASN1ObjectIdentifier ECDSA_WITH_SHA256 = new ASN1ObjectIdentifier("1.2.840.10045.4.3.2");
@@ -63,6 +65,7 @@ final class Pkcs11KeyCustody implements KeyCustody {
     private volatile Connection connection;
     private volatile boolean closed;
     private long lastAttemptNanos;
+    private long retryAfterNanos;
     private int brokenGeneration = -1;
     private String lastFailure = "not connected";
 
@@ -88,7 +91,7 @@ final class Pkcs11KeyCustody implements KeyCustody {
         Fips.install();
         Pkcs11KeyCustody custody = new Pkcs11KeyCustody(settings, Pkcs11Module.load(settings.libraries()));
         try {
-            custody.connection = custody.connect();
+            custody.connection = custody.connect(Optional.empty());
         } catch (PKCS11Exception e) {
             throw new CustodyUnavailableException(Pkcs11Errors.reason(e), e);
         }
@@ -103,6 +106,13 @@ final class Pkcs11KeyCustody implements KeyCustody {
         try {
             Pkcs11Sessions sessions = custody.login();
             Objects found = sessions.with((p11, session) -> custody.scan(p11, session));
+            // Refuse before creating anything when a key already there breaks the promise (no certificate signed by it).
+            for (KeyAttributes key : found.attributes()) {
+                Optional<KeyPurpose> purpose = custody.purposeOf(key.label());
+                if (key.isSecret() && purpose.isPresent() && !key.violations(purpose.get()).isEmpty()) {
+                    throw new CustodyException(CustodyProblem.KEY_ATTRIBUTES_WRONG, key.label(), String.join("; ", key.violations(purpose.get())));
+                }
+            }
             if (found.keyEncryptionKeys().isEmpty()) {
                 String label = custody.keyEncryptionKeyLabel(1);
                 sessions.with((p11, session) -> Pkcs11Token.generateKeyEncryptionKey(p11, session, label));
@@ -208,41 +218,44 @@ final class Pkcs11KeyCustody implements KeyCustody {
         byte[] bytes = wrapped.bytes();
         byte[] nonce = Arrays.copyOf(bytes, DataKey.NONCE_BYTES);
         byte[] ciphertext = Arrays.copyOfRange(bytes, DataKey.NONCE_BYTES, bytes.length);
-        return call((connection, p11, session) -> {
+        Optional<byte[]> material = call((connection, p11, session) -> {
             Long key = generation.map(connection.keyEncryptionKeys()::get).orElse(null);
             if (key == null) {
                 // Its key-encryption key was destroyed (or never ours): the wrapped key is unrecoverable.
                 throw new CustodyIntegrityException();
             }
             try {
-                byte[] material = Pkcs11Token.decrypt(p11, session, key, nonce, associatedData, ciphertext);
-                if (material.length != SoftwareKey.LENGTH) {
-                    Arrays.fill(material, (byte) 0);
-                    throw new CustodyIntegrityException();
-                }
-                return material;
-            } catch (PKCS11Exception e) {
-                if (healthy(connection)) {
-                    throw new CustodyIntegrityException();
-                }
-                throw e;
+                return Optional.of(Pkcs11Token.decrypt(p11, session, key, nonce, associatedData, ciphertext));
+            } catch (PKCS11Exception refused) {
+                return Optional.<byte[]>empty();
             }
         });
+        // The token refused to decrypt: tampered input, or a failing HSM. A known round trip tells which; it runs on a
+        // session of its own, after this one was given back, so no caller ever holds two.
+        byte[] unwrapped = material.orElseGet(() -> {
+            call(Pkcs11KeyCustody::probe); // a failing HSM throws "unavailable" here, and the connection is reset
+            throw new CustodyIntegrityException();
+        });
+        if (unwrapped.length != SoftwareKey.LENGTH) {
+            Arrays.fill(unwrapped, (byte) 0);
+            throw new CustodyIntegrityException();
+        }
+        return unwrapped;
     }
 
-    /** Tells a refused decryption (tampered input) from a failing HSM: a known round trip must still work. */
-    private boolean healthy(Connection connection) {
+    /**
+     * A round trip under the current key-encryption key with fixed data (the nonce protects nothing). Throws if the HSM
+     * fails it, so the caller's connection is treated as broken.
+     */
+    private static Boolean probe(Connection connection, PKCS11 p11, long session) throws PKCS11Exception {
         byte[] nonce = new byte[DataKey.NONCE_BYTES];
         byte[] probe = "heroa.probe".getBytes(StandardCharsets.US_ASCII);
-        try {
-            return connection.sessions().with((p11, session) -> {
-                long key = connection.currentKeyEncryptionKey();
-                byte[] sealed = Pkcs11Token.encrypt(p11, session, key, nonce, probe, probe);
-                return Arrays.equals(probe, Pkcs11Token.decrypt(p11, session, key, nonce, probe, sealed));
-            });
-        } catch (PKCS11Exception | RuntimeException e) {
-            return false;
+        long key = connection.currentKeyEncryptionKey();
+        byte[] sealed = Pkcs11Token.encrypt(p11, session, key, nonce, probe, probe);
+        if (!Arrays.equals(probe, Pkcs11Token.decrypt(p11, session, key, nonce, probe, sealed))) {
+            throw new IllegalStateException("the HSM failed a known round trip");
         }
+        return Boolean.TRUE;
     }
 
     // ---- key-encryption key rotation ----
@@ -262,6 +275,12 @@ final class Pkcs11KeyCustody implements KeyCustody {
         refresh();
         LOG.log(Level.INFO, "key-encryption key rotated: " + label + " is current");
         return label;
+    }
+
+    @Override
+    public List<String> retiredKeyEncryptionKeys() {
+        return call((connection, p11, session) -> connection.keyEncryptionKeys().headMap(connection.keyEncryptionKeys().lastKey()).keySet().stream()
+                .map(this::keyEncryptionKeyLabel).toList());
     }
 
     @Override
@@ -323,24 +342,42 @@ final class Pkcs11KeyCustody implements KeyCustody {
 
     @Override
     public void close() {
-        closed = true;
-        connection = null;
+        lock.writeLock().lock();
+        try {
+            closed = true;
+            Connection last = connection;
+            connection = null;
+            if (last != null) {
+                last.sessions().closeIdle();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     // ---- connection, failure and recovery ----
 
     private <T> T call(Operation<T> operation) {
-        Connection current = connection();
-        lock.readLock().lock();
-        try {
-            return current.sessions().with((p11, session) -> operation.run(current, p11, session));
-        } catch (CustodyException | KeyDestroyedException | IllegalArgumentException e) {
-            throw e;
-        } catch (PKCS11Exception | RuntimeException e) {
-            broken(current, e);
-            throw new CustodyUnavailableException(Pkcs11Errors.reason(e), e);
-        } finally {
-            lock.readLock().unlock();
+        while (true) {
+            Connection current = connection();
+            Exception failure;
+            lock.readLock().lock();
+            try {
+                if (connection != current) {
+                    // Replaced (or dropped) while this thread waited: its handles may belong to another generation.
+                    continue;
+                }
+                return current.sessions().with((p11, session) -> operation.run(current, p11, session));
+            } catch (CustodyException | KeyDestroyedException | IllegalArgumentException e) {
+                throw e;
+            } catch (PKCS11Exception | RuntimeException e) {
+                failure = e;
+            } finally {
+                lock.readLock().unlock();
+            }
+            // Outside the read lock: a thread reconnecting holds the monitor while it waits for the write lock.
+            broken(current, failure);
+            throw new CustodyUnavailableException(Pkcs11Errors.reason(failure), failure);
         }
     }
 
@@ -348,9 +385,11 @@ final class Pkcs11KeyCustody implements KeyCustody {
         synchronized (reconnecting) {
             if (connection == failed) {
                 connection = null;
+                failed.sessions().closeIdle();
                 brokenGeneration = failed.sessions().generation();
                 lastFailure = Pkcs11Errors.reason(cause);
                 lastAttemptNanos = System.nanoTime();
+                retryAfterNanos = settings.reconnectInterval().toNanos();
                 LOG.log(Level.WARNING, "the HSM failed (" + lastFailure + "); key custody refuses operations until it reconnects");
             }
         }
@@ -369,7 +408,7 @@ final class Pkcs11KeyCustody implements KeyCustody {
                 throw new CustodyUnavailableException("custody closed", null);
             }
             long now = System.nanoTime();
-            if (now - lastAttemptNanos < settings.reconnectInterval().toNanos()) {
+            if (now - lastAttemptNanos < retryAfterNanos) {
                 throw new CustodyUnavailableException(lastFailure, null);
             }
             lastAttemptNanos = now;
@@ -377,15 +416,31 @@ final class Pkcs11KeyCustody implements KeyCustody {
             try {
                 Connection recovered;
                 try {
-                    recovered = connect();
+                    recovered = connect(Optional.empty());
+                } catch (CustodyException login) {
+                    if (isLoginProblem(login)) {
+                        throw login;
+                    }
+                    module.reinitialize(brokenGeneration < 0 ? module.generation() : brokenGeneration);
+                    recovered = connect(Optional.empty());
                 } catch (PKCS11Exception | RuntimeException soft) {
                     // New sessions were not enough: initialise the library again (SoftHSM2 needs it after losing its storage).
                     module.reinitialize(brokenGeneration < 0 ? module.generation() : brokenGeneration);
-                    recovered = connect();
+                    recovered = connect(Optional.empty());
                 }
                 connection = recovered;
+                retryAfterNanos = settings.reconnectInterval().toNanos();
                 LOG.log(Level.INFO, "key custody reconnected to " + describe());
                 return recovered;
+            } catch (CustodyException e) {
+                lastFailure = e.getMessage();
+                if (isLoginProblem(e)) {
+                    // A wrong PIN must not be tried again and again: HSMs lock the user out after a few attempts.
+                    retryAfterNanos = Math.min(Math.max(retryAfterNanos * 2, LOGIN_BACKOFF.toNanos()), MAX_LOGIN_BACKOFF.toNanos());
+                    LOG.log(Level.ERROR, "key custody cannot log in (" + e.getMessage() + "); next attempt in "
+                            + java.time.Duration.ofNanos(retryAfterNanos).toSeconds() + " s");
+                }
+                throw new CustodyUnavailableException(lastFailure, e);
             } catch (PKCS11Exception | RuntimeException e) {
                 lastFailure = Pkcs11Errors.reason(e);
                 throw new CustodyUnavailableException(lastFailure, e);
@@ -395,11 +450,19 @@ final class Pkcs11KeyCustody implements KeyCustody {
         }
     }
 
-    /** Re-reads the key handles after this process changed the token. */
+    private static boolean isLoginProblem(CustodyException e) {
+        return switch (e.problem()) {
+            case LOGIN_FAILED, PIN_UNREADABLE, PIN_FILE_TOO_OPEN -> true;
+            default -> false;
+        };
+    }
+
+    /** Re-reads the key handles after this process changed the token, on the same sessions. */
     private void refresh() {
         lock.writeLock().lock();
         try {
-            connection = connect();
+            Connection current = connection;
+            connection = connect(current == null ? Optional.empty() : Optional.of(current.sessions()));
         } catch (PKCS11Exception e) {
             connection = null;
             throw new CustodyUnavailableException(Pkcs11Errors.reason(e), e);
@@ -408,8 +471,9 @@ final class Pkcs11KeyCustody implements KeyCustody {
         }
     }
 
-    private Connection connect() throws PKCS11Exception {
-        Pkcs11Sessions sessions = login();
+    /** Logs in (on {@code reuse} when it belongs to the current library generation) and finds and checks every key. */
+    private Connection connect(Optional<Pkcs11Sessions> reuse) throws PKCS11Exception {
+        Pkcs11Sessions sessions = reuse.filter(pool -> pool.generation() == module.generation()).isPresent() ? reuse.get() : login();
         Objects found = sessions.with((p11, session) -> scan(p11, session));
         List<String> missing = new ArrayList<>();
         if (found.keyEncryptionKeys().isEmpty()) {
@@ -497,7 +561,7 @@ final class Pkcs11KeyCustody implements KeyCustody {
         return new Objects(List.copyOf(attributes), keyEncryptionKeys, privateKeys, publicKeys, certificates);
     }
 
-    private Optional<KeyPurpose> purposeOf(String label) {
+    Optional<KeyPurpose> purposeOf(String label) {
         if (keyEncryptionKeyGeneration(label).isPresent()) {
             return Optional.of(KeyPurpose.KEY_ENCRYPTION);
         }

@@ -87,6 +87,14 @@ final class Pkcs11Sessions {
         return generation;
     }
 
+    /** Closes the sessions not in use (when this pool is replaced or custody closes). */
+    void closeIdle() {
+        Long session;
+        while ((session = idle.poll()) != null) {
+            closeQuietly(session);
+        }
+    }
+
     private void closeQuietly(long session) {
         if (module.generation() != generation) {
             return;

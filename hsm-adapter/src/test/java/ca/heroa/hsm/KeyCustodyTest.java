@@ -131,6 +131,38 @@ class KeyCustodyTest {
     }
 
     @Test
+    void manyTamperedUnwrapsAtOnceNeitherWedgeCustodyNorPassAsValid() throws Exception {
+        byte[] context = "ws_tampered".getBytes(StandardCharsets.UTF_8);
+        WrappedKey tampered;
+        try (DataKey key = custody.newDataKey()) {
+            byte[] bytes = custody.wrap(key, context).bytes();
+            bytes[bytes.length - 1] ^= 1;
+            tampered = new WrappedKey(custody.currentKeyEncryptionKey(), bytes);
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(2 * Pkcs11Sessions.MAX_SESSIONS);
+        try {
+            List<Future<Class<?>>> outcomes = new ArrayList<>();
+            for (int i = 0; i < 4 * Pkcs11Sessions.MAX_SESSIONS; i++) {
+                outcomes.add(threads.submit(() -> {
+                    try {
+                        custody.unwrapDataKey(tampered, context).close();
+                        return Void.class;
+                    } catch (CustodyException e) {
+                        return e.getClass();
+                    }
+                }));
+            }
+            for (Future<Class<?>> outcome : outcomes) {
+                assertEquals(CustodyIntegrityException.class, outcome.get(30, java.util.concurrent.TimeUnit.SECONDS),
+                        "every tampered unwrap is refused as an integrity failure, and none waits forever for a session");
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        custody.sign(KeyPurpose.AUDIT_SIGNING, context);
+    }
+
+    @Test
     void concurrentUseFromManyThreadsStaysCorrect() throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(8);
         try {

@@ -111,10 +111,9 @@ public final class WorkspaceService implements ApiService {
             throw new ApiException(ErrorCode.NOT_FOUND);
         }
         AuditEvent.Context context = principal.auditContext(RequestInfo.of(request));
-        keys.beginRotation(context);
-        boolean deleted = workspaces.delete(id, AuditEvent.success(context, Optional.of(id.value()), "workspace.delete", "workspace:" + id, Map.of()));
+        boolean deleted = keys.erase(context, () -> workspaces.delete(id,
+                AuditEvent.success(context, Optional.of(id.value()), "workspace.delete", "workspace:" + id, Map.of())));
         keys.forget(id);
-        keys.finishRotationLater(context);
         if (!deleted) {
             throw new ApiException(ErrorCode.NOT_FOUND);
         }

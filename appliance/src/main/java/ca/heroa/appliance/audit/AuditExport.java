@@ -70,8 +70,12 @@ public final class AuditExport {
     record Chain(String format, long anchorSequence, String anchorHash, long headSequence, String headHash) {
     }
 
-    /** What was written. */
-    public record Written(long entries, int checkpoints, ChainHead head) {
+    /**
+     * What was written.
+     *
+     * @param unsigned newer entries left out because no checkpoint covers them yet
+     */
+    public record Written(long entries, int checkpoints, ChainHead head, long unsigned) {
     }
 
     /** The outcome of an offline check. */
@@ -93,21 +97,34 @@ public final class AuditExport {
                     throw new IllegalArgumentException("the export directory " + directory + " is not empty");
                 }
             }
+            // The export ends at the newest signed checkpoint, so everything in it is covered by an HSM signature; later
+            // entries go into the next export, once signed. (A checkpoint past the head stays in: it is evidence.)
             long[] count = {0};
+            long[] through = {0};
+            byte[][] headHash = {null};
             AuditTrail.ChainSnapshot snapshot;
             try (BufferedWriter out = Files.newBufferedWriter(directory.resolve("entries.jsonl"), StandardCharsets.UTF_8)) {
-                snapshot = trail.export(entry -> {
-                    try {
-                        out.write(JSON.writeValueAsString(Line.of(entry)));
-                        out.write('\n');
-                        count[0]++;
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
+                snapshot = trail.export(chain -> {
+                    long signed = chain.checkpoints().stream().mapToLong(AuditCheckpoint::lastSequence).max().orElse(chain.anchorSequence());
+                    through[0] = Math.max(chain.anchorSequence(), Math.min(signed, chain.head().sequence()));
+                    headHash[0] = through[0] == chain.head().sequence() ? chain.head().hash() : chain.anchorHash();
+                    return entry -> {
+                        if (entry.sequence() > through[0]) {
+                            return;
+                        }
+                        try {
+                            out.write(JSON.writeValueAsString(Line.of(entry)));
+                            out.write('\n');
+                            count[0]++;
+                            headHash[0] = entry.entryHash();
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    };
                 });
             }
             Files.writeString(directory.resolve("chain.json"), JSON.writeValueAsString(new Chain(AuditChain.FORMAT, snapshot.anchorSequence(),
-                    HEX.formatHex(snapshot.anchorHash()), snapshot.head().sequence(), HEX.formatHex(snapshot.head().hash()))) + "\n");
+                    HEX.formatHex(snapshot.anchorHash()), through[0], HEX.formatHex(headHash[0]))) + "\n");
             for (AuditCheckpoint checkpoint : snapshot.checkpoints()) {
                 String name = String.format("%012d", checkpoint.lastSequence());
                 Files.write(directory.resolve("checkpoints").resolve(name + ".statement"), checkpoint.statement());
@@ -115,7 +132,8 @@ public final class AuditExport {
             }
             Files.writeString(directory.resolve("audit-signing-certificate.pem"), pem("CERTIFICATE", signingCertificate.getEncoded()));
             Files.writeString(directory.resolve("audit-signing-public-key.pem"), pem("PUBLIC KEY", signingCertificate.getPublicKey().getEncoded()));
-            return new Written(count[0], snapshot.checkpoints().size(), snapshot.head());
+            return new Written(count[0], snapshot.checkpoints().size(), new ChainHead(through[0], headHash[0]),
+                    snapshot.head().sequence() - through[0]);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException e) {
@@ -153,6 +171,7 @@ public final class AuditExport {
             // Each statement file is checked on its own and a failure is named by its file, not by what a possibly forged
             // statement claims.
             List<CheckpointVerifier.Failure> failures = new ArrayList<>();
+            List<AuditCheckpoint> parsed = new ArrayList<>();
             int checked = 0;
             try (Stream<Path> files = Files.list(directory.resolve("checkpoints"))) {
                 for (Path statement : files.filter(path -> path.toString().endsWith(".statement")).sorted().toList()) {
@@ -167,6 +186,9 @@ public final class AuditExport {
                     }
                     List<CheckpointVerifier.Failure> found = CheckpointVerifier.verify(List.of(checkpoint.get()), publicKey, head.sequence(),
                             sequence -> Optional.ofNullable(hashes.get(sequence))).failures();
+                    if (found.isEmpty() && checkpoint.get().lastSequence() == number) {
+                        parsed.add(checkpoint.get());
+                    }
                     if (found.isEmpty() && checkpoint.get().lastSequence() != number) {
                         // A genuine statement filed under another entry's number: moved.
                         failures.add(new CheckpointVerifier.Failure(number, CheckpointVerifier.Problem.BAD_SIGNATURE));
@@ -174,6 +196,8 @@ public final class AuditExport {
                     found.forEach(failure -> failures.add(new CheckpointVerifier.Failure(number, failure.problem())));
                 }
             }
+            CheckpointVerifier.verify(parsed, publicKey, chain.anchorSequence(), head.sequence(), false, sequence -> Optional.ofNullable(hashes.get(sequence)))
+                    .failures().stream().filter(failure -> failure.problem() == CheckpointVerifier.Problem.UNCOVERED).forEach(failures::add);
             return new Verification(result, new CheckpointVerifier.Result(checked, failures));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -182,6 +206,7 @@ public final class AuditExport {
 
     /** A public key from a PEM file holding either a public key or a certificate. */
     public static PublicKey readPublicKey(Path pem) {
+        Fips.install();
         try {
             String text = Files.readString(pem, StandardCharsets.US_ASCII);
             if (text.contains("BEGIN CERTIFICATE")) {

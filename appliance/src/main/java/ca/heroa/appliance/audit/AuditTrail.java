@@ -23,16 +23,17 @@ public interface AuditTrail {
     long purgeBefore(Instant cutoff, AuditEvent.Context context);
 
     /**
-     * Streams the retained chain, oldest entry first, from one consistent snapshot, and returns where it starts and
-     * ends with the checkpoints made up to its head. For exports that are verified offline.
+     * Streams the retained chain, oldest entry first, from one consistent snapshot: first tells {@code entries} where
+     * the chain starts and ends and which checkpoints exist (so it can decide what to keep), then gives it every
+     * retained entry. For exports that are verified offline.
      */
-    ChainSnapshot export(java.util.function.Consumer<AuditEntry> entries);
+    ChainSnapshot export(java.util.function.Function<ChainSnapshot, java.util.function.Consumer<AuditEntry>> entries);
 
     /**
      * @param anchorSequence last purged entry (0 if none was ever purged)
      * @param anchorHash     its hash (the genesis hash if none)
      * @param head           the chain head
-     * @param checkpoints    signed checkpoints up to the head, oldest first
+     * @param checkpoints    every signed checkpoint, oldest first
      */
     record ChainSnapshot(long anchorSequence, byte[] anchorHash, ChainHead head, java.util.List<AuditCheckpoint> checkpoints) {
         public ChainSnapshot {

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.LongFunction;
 
+import static java.util.Objects.requireNonNull;
+
 /**
  * Checks checkpoints offline: each signature against the audit-signing public key, and each signed hash against the
  * entry it names (when that entry is retained; a purged one leaves only the signature to check).
@@ -23,7 +25,9 @@ public final class CheckpointVerifier {
         /** The signed hash differs from the chain's at that entry: the chain was rewritten after the checkpoint. */
         HASH_MISMATCH,
         /** The checkpoint names entries beyond the chain's head: newer entries were removed. */
-        BEYOND_HEAD;
+        BEYOND_HEAD,
+        /** Entries from here on are covered by no signed checkpoint: checkpoints were removed, or never made. */
+        UNCOVERED;
 
         public String key() {
             return "audit.checkpoint." + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
@@ -33,9 +37,19 @@ public final class CheckpointVerifier {
     public record Failure(long lastSequence, Problem problem) {
     }
 
-    public record Result(int checked, List<Failure> failures) {
+    /**
+     * @param checked       checkpoints checked
+     * @param failures      what does not verify
+     * @param unsignedTail  entries after the newest checkpoint (first, last), when the caller allows such a tail
+     */
+    public record Result(int checked, List<Failure> failures, Optional<long[]> unsignedTail) {
         public Result {
             failures = List.copyOf(failures);
+            requireNonNull(unsignedTail, "unsignedTail is null");
+        }
+
+        public Result(int checked, List<Failure> failures) {
+            this(checked, failures, Optional.empty());
         }
 
         public boolean intact() {
@@ -46,7 +60,40 @@ public final class CheckpointVerifier {
     private CheckpointVerifier() {
     }
 
+    /**
+     * Checks every checkpoint, then that together they cover every retained entry ({@code anchorSequence} + 1 to
+     * {@code headSequence}) without a gap. With {@code allowUnsignedTail} the entries after the newest checkpoint (the
+     * live log between two checkpoints) are reported, not failed; an export must be covered to its end.
+     */
+    public static Result verify(List<AuditCheckpoint> checkpoints, PublicKey publicKey, long anchorSequence, long headSequence,
+                                boolean allowUnsignedTail, LongFunction<Optional<byte[]>> entryHashAt) {
+        Result signed = verify(checkpoints, publicKey, headSequence, entryHashAt);
+        List<Failure> failures = new ArrayList<>(signed.failures());
+        long coveredThrough = anchorSequence;
+        List<AuditCheckpoint> ordered = checkpoints.stream().sorted(java.util.Comparator.comparingLong(AuditCheckpoint::lastSequence)).toList();
+        for (AuditCheckpoint checkpoint : ordered) {
+            if (checkpoint.lastSequence() <= coveredThrough) {
+                continue;
+            }
+            if (checkpoint.firstSequence() > coveredThrough + 1) {
+                failures.add(new Failure(coveredThrough + 1, Problem.UNCOVERED));
+            }
+            coveredThrough = checkpoint.lastSequence();
+        }
+        Optional<long[]> tail = Optional.empty();
+        if (coveredThrough < headSequence) {
+            if (allowUnsignedTail) {
+                tail = Optional.of(new long[] {coveredThrough + 1, headSequence});
+            } else {
+                failures.add(new Failure(coveredThrough + 1, Problem.UNCOVERED));
+            }
+        }
+        return new Result(signed.checked(), failures, tail);
+    }
+
+    /** Checks each checkpoint's signature and signed hash (not coverage). */
     public static Result verify(List<AuditCheckpoint> checkpoints, PublicKey publicKey, long headSequence, LongFunction<Optional<byte[]>> entryHashAt) {
+        Fips.install();
         List<Failure> failures = new ArrayList<>();
         for (AuditCheckpoint checkpoint : checkpoints) {
             if (!signatureValid(checkpoint, publicKey)) {

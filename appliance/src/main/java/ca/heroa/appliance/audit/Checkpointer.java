@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -13,18 +14,25 @@ import static java.util.Objects.requireNonNull;
  * Makes a signed checkpoint over the chain head every {@code everyEntries} entries, or every {@code interval} when
  * fewer arrived (and at least one did). Run by a timer; a checkpoint that cannot be signed (HSM unavailable) is made at a
  * later tick, covering everything since the previous one, so no range is ever left out.
+ * <p>
+ * The head it signs comes from this process's own audit writer (what it hashed and committed), not from the database:
+ * the database is untrusted storage, and a head read from it could be a rewritten tail that the HSM would then sign.
  */
 public final class Checkpointer {
     private static final System.Logger LOG = System.getLogger(Checkpointer.class.getName());
     private final CheckpointStore store;
+    private final Supplier<Optional<ChainHead>> trustedHead;
     private final CheckpointSigner signer;
     private final long everyEntries;
     private final Duration interval;
     private final Clock clock;
     private final Instant started;
 
-    public Checkpointer(CheckpointStore store, CheckpointSigner signer, long everyEntries, Duration interval, Clock clock) {
+    /** {@code trustedHead}: the head as this process's audit writer last committed it (empty before its first commit). */
+    public Checkpointer(CheckpointStore store, Supplier<Optional<ChainHead>> trustedHead, CheckpointSigner signer, long everyEntries, Duration interval,
+                        Clock clock) {
         this.store = requireNonNull(store, "store is null");
+        this.trustedHead = requireNonNull(trustedHead, "trustedHead is null");
         this.signer = requireNonNull(signer, "signer is null");
         this.interval = requireNonNull(interval, "interval is null");
         this.clock = requireNonNull(clock, "clock is null");
@@ -37,7 +45,11 @@ public final class Checkpointer {
 
     /** Makes a checkpoint if one is due; returns it. */
     public Optional<AuditCheckpoint> tick() {
-        ChainHead head = store.head();
+        Optional<ChainHead> known = trustedHead.get();
+        if (known.isEmpty()) {
+            return Optional.empty();
+        }
+        ChainHead head = known.get();
         Optional<AuditCheckpoint> latest = store.latest();
         long covered = latest.map(AuditCheckpoint::lastSequence).orElse(0L);
         if (head.sequence() <= covered) {
@@ -51,11 +63,14 @@ public final class Checkpointer {
         return Optional.of(checkpoint(head, covered + 1, now));
     }
 
-    /** Makes a checkpoint over the current head now, if any entry is not covered yet (e.g. before an export). */
+    /** Makes a checkpoint over the trusted head now, if any entry is not covered yet (e.g. when the appliance stops). */
     public Optional<AuditCheckpoint> now() {
-        ChainHead head = store.head();
+        Optional<ChainHead> known = trustedHead.get();
         long covered = store.latest().map(AuditCheckpoint::lastSequence).orElse(0L);
-        return head.sequence() <= covered ? Optional.empty() : Optional.of(checkpoint(head, covered + 1, clock.instant()));
+        if (known.isEmpty() || known.get().sequence() <= covered) {
+            return Optional.empty();
+        }
+        return Optional.of(checkpoint(known.get(), covered + 1, clock.instant()));
     }
 
     private AuditCheckpoint checkpoint(ChainHead head, long first, Instant now) {

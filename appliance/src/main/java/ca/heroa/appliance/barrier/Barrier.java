@@ -7,6 +7,8 @@ import ca.heroa.hsm.DataKey;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
@@ -14,10 +16,11 @@ import static java.util.Objects.requireNonNull;
 /**
  * The barrier between the appliance and untrusted storage: what must not be read in PostgreSQL (secret values, state
  * objects) is sealed with AES-256-GCM under the workspace's data key. The associated data binds workspace, object kind,
- * name and version, so a ciphertext moved to another row, name or workspace fails to open.
+ * name, version and the version's creation time, so a ciphertext moved to another row, name or workspace fails to open,
+ * and so does one put into a later version that reuses the number (after the secret was deleted and written again).
  */
 public final class Barrier {
-    private static final byte[] DOMAIN = "heroa.barrier.v1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DOMAIN = "heroa.barrier.v2".getBytes(StandardCharsets.US_ASCII);
     private final KeyRing keys;
 
     public Barrier(KeyRing keys) {
@@ -40,24 +43,25 @@ public final class Barrier {
             this.key = key;
         }
 
-        public byte[] seal(ObjectKind kind, String name, int version, byte[] plaintext) {
-            return key.seal(plaintext, associatedData(workspace, kind, name, version));
+        public byte[] seal(ObjectKind kind, String name, int version, Instant createdAt, byte[] plaintext) {
+            return key.seal(plaintext, associatedData(workspace, kind, name, version, createdAt));
         }
 
-        public byte[] open(ObjectKind kind, String name, int version, byte[] sealed) {
+        public byte[] open(ObjectKind kind, String name, int version, Instant createdAt, byte[] sealed) {
             try {
-                return key.open(sealed, associatedData(workspace, kind, name, version));
+                return key.open(sealed, associatedData(workspace, kind, name, version, createdAt));
             } catch (CustodyIntegrityException e) {
                 throw new BarrierIntegrityException(workspace + "/" + kind.value() + "/" + name + "@" + version);
             }
         }
     }
 
-    /** Length-prefixed, so no two different (workspace, kind, name, version) give the same bytes. */
-    static byte[] associatedData(WorkspaceId workspace, ObjectKind kind, String name, int version) {
+    /** Length-prefixed, so no two different (workspace, kind, name, version, time) give the same bytes. */
+    static byte[] associatedData(WorkspaceId workspace, ObjectKind kind, String name, int version, Instant createdAt) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64 + name.length());
         out.writeBytes(DOMAIN);
-        for (String part : new String[]{workspace.value(), kind.value(), name, Integer.toString(version)}) {
+        String micros = Long.toString(ChronoUnit.MICROS.between(Instant.EPOCH, createdAt));
+        for (String part : new String[]{workspace.value(), kind.value(), name, Integer.toString(version), micros}) {
             byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
             out.write(bytes.length >>> 8);
             out.write(bytes.length);

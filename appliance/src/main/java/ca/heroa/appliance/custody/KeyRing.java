@@ -3,9 +3,10 @@ package ca.heroa.appliance.custody;
 import ca.heroa.appliance.audit.AuditEvent;
 import ca.heroa.appliance.audit.AuditTrail;
 import ca.heroa.appliance.workspace.WorkspaceId;
+import ca.heroa.appliance.audit.Outcome;
+import ca.heroa.hsm.CustodyIntegrityException;
 import ca.heroa.hsm.DataKey;
 import ca.heroa.hsm.Fips;
-import ca.heroa.hsm.KeyAttributes;
 import ca.heroa.hsm.KeyCustody;
 import ca.heroa.hsm.KeyDestroyedException;
 import ca.heroa.hsm.MacKey;
@@ -46,6 +47,7 @@ import static java.util.Objects.requireNonNull;
 public final class KeyRing implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(KeyRing.class.getName());
     private static final int CACHE_CAPACITY = 10_000;
+    private static final int SOFTWARE_KEY_BYTES = 32;
 
     private final KeyCustody custody;
     private final WrappedKeyStore store;
@@ -56,6 +58,7 @@ public final class KeyRing implements AutoCloseable {
     /** Key creation (wrap + insert) holds it shared; rotation exclusively, so no key is wrapped by a key being retired. */
     private final ReentrantReadWriteLock rotation = new ReentrantReadWriteLock();
     private final ScheduledExecutorService evictor;
+    private final Object finishing = new Object();
 
     public KeyRing(KeyCustody custody, WrappedKeyStore store, AuditTrail audit, Duration timeToLive, Clock clock) {
         this.custody = requireNonNull(custody, "custody is null");
@@ -107,7 +110,16 @@ public final class KeyRing implements AutoCloseable {
     private <K extends SoftwareKey> K load(KeyOwner owner, Supplier<K> generator, Unwrapper<K> unwrapper) {
         Optional<StoredKey> stored = store.find(owner);
         if (stored.isPresent()) {
-            return unwrapper.unwrap(stored.get().wrapped(), stored.get().wrappingContext());
+            try {
+                return unwrapper.unwrap(stored.get().wrapped(), stored.get().wrappingContext());
+            } catch (CustodyIntegrityException e) {
+                // A rotation may have rewrapped the row (and destroyed its old key-encryption key) since it was read.
+                Optional<StoredKey> again = store.find(owner);
+                if (again.isEmpty() || again.get().wrapped().equals(stored.get().wrapped())) {
+                    throw e;
+                }
+                return unwrapper.unwrap(again.get().wrapped(), again.get().wrappingContext());
+            }
         }
         return create(owner, generator.get(), unwrapper);
     }
@@ -138,15 +150,21 @@ public final class KeyRing implements AutoCloseable {
      * is overwritten and deleted once its key is stored wrapped.
      */
     public void importLegacyTokenHashKey(Path file) {
-        if (!Files.exists(file) || store.find(KeyOwner.TOKEN_HASH).isPresent()) {
+        if (!Files.exists(file)) {
             return;
         }
         byte[] material = null;
         try {
+            if (Files.size(file) != SOFTWARE_KEY_BYTES) {
+                throw new IllegalStateException("the token-hash key file " + file + " does not hold a 256-bit key");
+            }
             material = Files.readAllBytes(file);
-            MacKey imported = custody.importMacKey(material);
-            MacKey kept = create(KeyOwner.TOKEN_HASH, imported, custody::unwrapMacKey);
-            kept.close();
+            if (store.find(KeyOwner.TOKEN_HASH).isEmpty()) {
+                MacKey imported = custody.importMacKey(material);
+                MacKey kept = create(KeyOwner.TOKEN_HASH, imported, custody::unwrapMacKey);
+                kept.close();
+            }
+            // Imported now or by an earlier start that stopped before erasing it: either way the file goes.
             Files.write(file, new byte[material.length]);
             Files.delete(file);
             LOG.log(Level.INFO, "the token-hash key from " + file + " is now under key custody; the file was erased");
@@ -185,6 +203,26 @@ public final class KeyRing implements AutoCloseable {
         return current;
     }
 
+    /**
+     * Crypto-erase: generates the next key-encryption key and runs {@code deletion} (which destroys the owner's stored
+     * key) while no new key can be wrapped, so nothing created meanwhile escapes under the new key-encryption key; then
+     * rewraps the rest and destroys the old key-encryption keys, or leaves that to the next run if the HSM fails now.
+     * Throws, before anything is deleted, if the HSM does not answer.
+     */
+    public <T> T erase(AuditEvent.Context context, java.util.function.Supplier<T> deletion) {
+        T result;
+        rotation.writeLock().lock();
+        try {
+            String current = custody.rotateKeyEncryptionKey();
+            audit.append(AuditEvent.success(context, Optional.empty(), "key-encryption-key.create", "hsm-key:" + current, Map.of()));
+            result = deletion.get();
+        } finally {
+            rotation.writeLock().unlock();
+        }
+        finishRotationLater(context);
+        return result;
+    }
+
     /** {@link #finishRotation}, logging instead of throwing: the next run (start-up, housekeeping) completes it. */
     public void finishRotationLater(AuditEvent.Context context) {
         try {
@@ -197,37 +235,46 @@ public final class KeyRing implements AutoCloseable {
 
     /**
      * Completes a rotation: rewraps what the current key-encryption key does not wrap yet, then destroys every older
-     * key-encryption key. Does nothing when only one exists. Safe to run again after a crash.
+     * key-encryption key. A stored key that cannot be unwrapped any more (its key-encryption key is gone, or it was
+     * altered) cannot hold the rotation back: it is unrecoverable either way, and is reported in the audit log. Runs
+     * one at a time; safe to run again after a crash; does nothing when only one key-encryption key exists.
      */
     public void finishRotation(AuditEvent.Context context) {
-        String current = custody.currentKeyEncryptionKey();
-        List<String> retired = custody.inventory().stream()
-                .filter(key -> key.objectClass().equals("secret-key") && !key.label().equals(current) && isKeyEncryptionKey(key, current))
-                .map(KeyAttributes::label).toList();
-        if (retired.isEmpty()) {
-            return;
-        }
-        int rewrapped = 0;
-        for (StoredKey key : store.notWrappedBy(current)) {
-            if (store.rewrap(key, custody.rewrap(key.wrapped(), key.wrappingContext()))) {
-                rewrapped++;
+        synchronized (finishing) {
+            List<String> retired = custody.retiredKeyEncryptionKeys();
+            if (retired.isEmpty()) {
+                return;
             }
+            String current = custody.currentKeyEncryptionKey();
+            int rewrapped = 0;
+            java.util.Set<String> unrecoverable = new java.util.TreeSet<>();
+            for (StoredKey key : store.notWrappedBy(current)) {
+                try {
+                    if (store.rewrap(key, custody.rewrap(key.wrapped(), key.wrappingContext()))) {
+                        rewrapped++;
+                    }
+                } catch (CustodyIntegrityException lost) {
+                    unrecoverable.add(key.owner().value() + "/" + key.keyId());
+                }
+            }
+            long left = store.notWrappedBy(current).stream()
+                    .filter(key -> !unrecoverable.contains(key.owner().value() + "/" + key.keyId())).count();
+            if (left > 0) {
+                throw new IllegalStateException(left + " stored keys changed during the rotation; it finishes on the next run");
+            }
+            if (!unrecoverable.isEmpty()) {
+                audit.append(AuditEvent.of(context, Optional.empty(), "wrapped-key.unrecoverable", "hsm-key:" + current, Outcome.FAILURE,
+                        Map.of("keys", String.join(",", unrecoverable))));
+                LOG.log(Level.WARNING, unrecoverable.size() + " stored keys cannot be unwrapped any more (key-encryption key destroyed or data "
+                        + "altered); they do not hold back the rotation");
+            }
+            for (String label : retired) {
+                audit.append(AuditEvent.success(context, Optional.empty(), "key-encryption-key.destroy", "hsm-key:" + label,
+                        Map.of("rewrapped", Integer.toString(rewrapped), "current", current)));
+                custody.destroyKeyEncryptionKey(label);
+            }
+            LOG.log(Level.INFO, "key-encryption key rotation finished: " + rewrapped + " keys rewrapped under " + current + ", destroyed " + retired);
         }
-        if (!store.notWrappedBy(current).isEmpty()) {
-            throw new IllegalStateException("stored keys changed during the rotation; it will finish on the next run");
-        }
-        for (String label : retired) {
-            audit.append(AuditEvent.success(context, Optional.empty(), "key-encryption-key.destroy", "hsm-key:" + label,
-                    Map.of("rewrapped", Integer.toString(rewrapped), "current", current)));
-            custody.destroyKeyEncryptionKey(label);
-        }
-        LOG.log(Level.INFO, "key-encryption key rotation finished: " + rewrapped + " keys rewrapped under " + current + ", destroyed " + retired);
-    }
-
-    /** Same prefix as the current one ({@code <prefix>-kek-<n>}). */
-    private static boolean isKeyEncryptionKey(KeyAttributes key, String current) {
-        String prefix = current.substring(0, current.lastIndexOf('-') + 1);
-        return key.label().startsWith(prefix) && key.label().substring(prefix.length()).chars().allMatch(Character::isDigit);
     }
 
     @Override

@@ -42,15 +42,21 @@ final class SoftwareKeyCache<K, V extends SoftwareKey> {
         if (entries.size() >= capacity) {
             clear();
         }
-        return entries.compute(id, (key, old) -> {
+        // Loaded outside the map's locks: an HSM or database that hangs must not stall eviction of other keys.
+        V loaded = loader.apply(id);
+        Entry<V> installed = entries.compute(id, (key, old) -> {
             if (old != null && now.isBefore(old.expiresAt()) && !old.key().destroyed()) {
                 return old;
             }
             if (old != null) {
                 old.key().close();
             }
-            return new Entry<>(loader.apply(key), now.plus(timeToLive));
-        }).key();
+            return new Entry<>(loaded, now.plus(timeToLive));
+        });
+        if (installed.key() != loaded) {
+            loaded.close();
+        }
+        return installed.key();
     }
 
     void invalidate(K id) {

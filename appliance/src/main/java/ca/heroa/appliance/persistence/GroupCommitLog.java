@@ -4,6 +4,7 @@ import ca.heroa.appliance.audit.AuditChain;
 import ca.heroa.appliance.audit.AuditEntry;
 import ca.heroa.appliance.audit.AuditEvent;
 import ca.heroa.appliance.audit.AuditUnavailableException;
+import ca.heroa.appliance.audit.ChainHead;
 
 import javax.sql.DataSource;
 import java.lang.System.Logger.Level;
@@ -68,6 +69,8 @@ public final class GroupCommitLog implements AutoCloseable {
     private volatile boolean running = true;
     /** The chain head as of the writer's last commit; only the writer thread touches it. Null means "read it". */
     private Head head;
+    /** The head this writer itself linked and committed last, for signed checkpoints; null before its first commit. */
+    private volatile ChainHead committedHead;
 
     private record Head(long sequence, byte[] hash) {
     }
@@ -97,6 +100,11 @@ public final class GroupCommitLog implements AutoCloseable {
     public <T> Optional<T> executeAll(Change<T> change, Function<? super T, List<AuditEvent>> events) {
         requireNonNull(events, "events is null");
         return submit(new Pending<T>(requireNonNull(change, "change is null"), events, false));
+    }
+
+    /** The chain head this writer last linked and committed itself (not read from the database); empty before its first commit. */
+    public Optional<ChainHead> committedHead() {
+        return Optional.ofNullable(committedHead);
     }
 
     /** Appends an event that goes with no change of its own (e.g. an authentication failure). */
@@ -161,6 +169,9 @@ public final class GroupCommitLog implements AutoCloseable {
                 connection.commit();
                 committed = true;
                 head = next;
+                if (!events.isEmpty()) {
+                    committedHead = new ChainHead(next.sequence(), next.hash());
+                }
             } catch (SQLException | RuntimeException e) {
                 if (!committed) {
                     rollbackQuietly(connection);

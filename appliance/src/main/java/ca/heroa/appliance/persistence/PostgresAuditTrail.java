@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
 
@@ -141,7 +142,7 @@ public final class PostgresAuditTrail implements AuditTrail {
     }
 
     @Override
-    public ChainSnapshot export(Consumer<AuditEntry> entries) {
+    public ChainSnapshot export(Function<ChainSnapshot, Consumer<AuditEntry>> entries) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -165,30 +166,31 @@ public final class PostgresAuditTrail implements AuditTrail {
                     }
                     head = new ChainHead(row.getLong(1), row.getBytes(2));
                 }
+                // Every checkpoint, even one past the head: in this snapshot that can only mean the newest entries were
+                // removed and the head moved back, which the offline verifier must see.
+                List<AuditCheckpoint> checkpoints = new ArrayList<>();
+                try (PreparedStatement select = connection.prepareStatement(
+                        "SELECT first_seq, last_seq, entry_count, last_hash, created_at, signed_by, signature FROM audit_checkpoint ORDER BY last_seq");
+                     ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        checkpoints.add(new AuditCheckpoint(row.getLong(1), row.getLong(2), row.getLong(3), row.getBytes(4),
+                                row.getObject(5, java.time.OffsetDateTime.class).toInstant(), row.getString(6), row.getBytes(7)));
+                    }
+                }
+                ChainSnapshot snapshot = new ChainSnapshot(anchorSequence, anchorHash, head, checkpoints);
+                Consumer<AuditEntry> sink = entries.apply(snapshot);
                 try (PreparedStatement select = connection.prepareStatement("SELECT " + AuditRows.COLUMNS + " FROM audit_log WHERE seq > ? ORDER BY seq")) {
                     select.setFetchSize(VERIFY_FETCH_SIZE);
                     select.setLong(1, anchorSequence);
                     try (ResultSet row = select.executeQuery()) {
                         while (row.next()) {
                             long sequence = row.getLong("seq");
-                            entries.accept(AuditRows.entry(row).orElseThrow(() -> new IllegalStateException(
+                            sink.accept(AuditRows.entry(row).orElseThrow(() -> new IllegalStateException(
                                     "audit entry " + sequence + " is unreadable; run the audit verify command")));
                         }
                     }
                 }
-                List<AuditCheckpoint> checkpoints = new ArrayList<>();
-                try (PreparedStatement select = connection.prepareStatement(
-                        "SELECT first_seq, last_seq, entry_count, last_hash, created_at, signed_by, signature FROM audit_checkpoint "
-                                + "WHERE last_seq <= ? ORDER BY last_seq")) {
-                    select.setLong(1, head.sequence());
-                    try (ResultSet row = select.executeQuery()) {
-                        while (row.next()) {
-                            checkpoints.add(new AuditCheckpoint(row.getLong(1), row.getLong(2), row.getLong(3), row.getBytes(4),
-                                    row.getObject(5, java.time.OffsetDateTime.class).toInstant(), row.getString(6), row.getBytes(7)));
-                        }
-                    }
-                }
-                return new ChainSnapshot(anchorSequence, anchorHash, head, checkpoints);
+                return snapshot;
             } finally {
                 connection.rollback();
                 connection.setReadOnly(false);

@@ -151,11 +151,12 @@ public final class PostgresSecretStore implements SecretStore {
     public Optional<SealedSecret> latest(WorkspaceId workspace, SecretName name) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement(
-                     "SELECT version, sealed FROM secret_version WHERE workspace_id = ? AND name = ? ORDER BY version DESC LIMIT 1")) {
+                     "SELECT version, created_at, sealed FROM secret_version WHERE workspace_id = ? AND name = ? ORDER BY version DESC LIMIT 1")) {
             select.setString(1, workspace.value());
             select.setString(2, name.value());
             try (ResultSet row = select.executeQuery()) {
-                return row.next() ? Optional.of(new SealedSecret(name, row.getInt("version"), row.getBytes("sealed"))) : Optional.empty();
+                return row.next() ? Optional.of(new SealedSecret(name, row.getInt("version"),
+                        row.getObject("created_at", OffsetDateTime.class).toInstant(), row.getBytes("sealed"))) : Optional.empty();
             }
         } catch (SQLException e) {
             throw new StorageUnavailableException(e);

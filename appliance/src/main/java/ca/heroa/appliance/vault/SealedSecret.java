@@ -3,9 +3,10 @@ package ca.heroa.appliance.vault;
 import static java.util.Objects.requireNonNull;
 
 /** A stored secret version as storage holds it: sealed by the barrier. */
-public record SealedSecret(SecretName name, int version, byte[] sealed) {
+public record SealedSecret(SecretName name, int version, java.time.Instant createdAt, byte[] sealed) {
     public SealedSecret {
         requireNonNull(name, "name is null");
+        requireNonNull(createdAt, "createdAt is null");
         sealed = requireNonNull(sealed, "sealed is null").clone();
     }
 
@@ -16,7 +17,8 @@ public record SealedSecret(SecretName name, int version, byte[] sealed) {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof SealedSecret that && name.equals(that.name) && version == that.version && java.util.Arrays.equals(sealed, that.sealed);
+        return other instanceof SealedSecret that && name.equals(that.name) && version == that.version && createdAt.equals(that.createdAt)
+                && java.util.Arrays.equals(sealed, that.sealed);
     }
 
     @Override

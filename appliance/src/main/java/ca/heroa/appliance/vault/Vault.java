@@ -39,9 +39,10 @@ public final class Vault {
         if (value.length > limits.maxValueBytes()) {
             throw new IllegalArgumentException("secret value over the limit");
         }
+        java.time.Instant createdAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
         return barrier.inWorkspace(workspace, sealer -> store.put(workspace, name,
-                version -> sealer.seal(ObjectKind.SECRET, name.value(), version, value),
-                clock.instant().truncatedTo(ChronoUnit.MICROS), context.actor(), limits.keepVersions(), limits.maxSecrets(),
+                version -> sealer.seal(ObjectKind.SECRET, name.value(), version, createdAt, value),
+                createdAt, context.actor(), limits.keepVersions(), limits.maxSecrets(),
                 stored -> AuditEvent.success(context, Optional.of(workspace.value()), "secret.put", "secret:" + name,
                         Map.of("version", Integer.toString(stored.version())))));
     }
@@ -65,6 +66,7 @@ public final class Vault {
      */
     public Optional<SecretValue> reveal(WorkspaceId workspace, SecretName name) {
         return store.latest(workspace, name).map(sealed -> new SecretValue(name,
-                barrier.inWorkspace(workspace, sealer -> sealer.open(ObjectKind.SECRET, name.value(), sealed.version(), sealed.sealed()))));
+                barrier.inWorkspace(workspace, sealer -> sealer.open(ObjectKind.SECRET, name.value(), sealed.version(), sealed.createdAt(),
+                        sealed.sealed()))));
     }
 }

@@ -53,7 +53,7 @@ class HsmOutageTest {
             assertTrue(token.find());
             String admin = token.group(1);
             awaitLine(appliance, "Ready");
-            drain(appliance);
+            java.io.ByteArrayOutputStream log = drain(appliance);
             ApiClient api = new ApiClient(port, caCertificate(data));
             String workspace = api.createWorkspace(admin, "outage");
             String secret = "/v1/workspaces/" + workspace + "/secrets/db";
@@ -84,7 +84,7 @@ class HsmOutageTest {
                 }
                 Thread.sleep(200);
             }
-            assertEquals(201, recovered.status(), "the same process serves again once the HSM is back: " + recovered.body());
+            assertEquals(201, recovered.status(), "the same process serves again once the HSM is back: " + recovered.body() + "\n" + log);
             assertEquals(2, recovered.json().get("version").asInt(), "nothing was written while the HSM was gone");
             assertTrue(appliance.isAlive(), "it never restarted");
         } finally {
@@ -131,15 +131,17 @@ class HsmOutageTest {
         throw new AssertionError("the appliance did not print '" + marker + "' in time:\n" + seen);
     }
 
-    /** Keeps reading the process's output so its logging never blocks on a full pipe. */
-    private static void drain(Process process) {
+    /** Keeps reading the process's output (into a buffer shown if the test fails) so its logging never blocks on a full pipe. */
+    private static java.io.ByteArrayOutputStream drain(Process process) {
+        java.io.ByteArrayOutputStream output = new java.io.ByteArrayOutputStream();
         Thread.ofVirtual().start(() -> {
             try {
-                process.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+                process.getInputStream().transferTo(output);
             } catch (IOException ignored) {
                 // the process ended
             }
         });
+        return output;
     }
 
     private static X509Certificate caCertificate(Path data) throws Exception {

@@ -73,7 +73,7 @@ class SignedCheckpointTest {
                 return custody.sign(KeyPurpose.AUDIT_SIGNING, statement);
             }
         };
-        checkpointer = new Checkpointer(checkpoints, signer, 5, Duration.ofHours(1), Clock.systemUTC());
+        checkpointer = new Checkpointer(checkpoints, log::committedHead, signer, 5, Duration.ofHours(1), Clock.systemUTC());
         export = Files.createTempDirectory("heroa-audit-export-").resolve("export");
     }
 
@@ -133,9 +133,33 @@ class SignedCheckpointTest {
         assertEquals(1, refused.exit(), "openssl refuses a modified checkpoint: " + refused.output());
         AuditExport.Verification caught = AuditExport.verify(export, publicKey());
         assertFalse(caught.intact());
-        assertEquals(List.of(new CheckpointVerifier.Failure(7, CheckpointVerifier.Problem.BAD_SIGNATURE)), caught.checkpoints().failures());
+        assertEquals(List.of(new CheckpointVerifier.Failure(7, CheckpointVerifier.Problem.BAD_SIGNATURE),
+                new CheckpointVerifier.Failure(1, CheckpointVerifier.Problem.UNCOVERED)), caught.checkpoints().failures(),
+                "a forged checkpoint vouches for nothing: its range counts as unsigned too");
         Files.writeString(tampered, statement);
         assertTrue(AuditExport.verify(export, publicKey()).intact(), "restored, it verifies again");
+
+        // Removing the evidence does not help: an export must be covered by signatures to its last entry.
+        Files.delete(export.resolve("checkpoints/000000000009.statement"));
+        Files.delete(export.resolve("checkpoints/000000000009.sig"));
+        AuditExport.Verification unsigned = AuditExport.verify(export, publicKey());
+        assertEquals(List.of(new CheckpointVerifier.Failure(8, CheckpointVerifier.Problem.UNCOVERED)), unsigned.checkpoints().failures());
+        for (String name : List.of("000000000007.statement", "000000000007.sig")) {
+            Files.delete(export.resolve("checkpoints").resolve(name));
+        }
+        assertEquals(List.of(new CheckpointVerifier.Failure(1, CheckpointVerifier.Problem.UNCOVERED)),
+                AuditExport.verify(export, publicKey()).checkpoints().failures(), "no checkpoint at all is no proof at all");
+    }
+
+    @Test
+    void anExportStopsAtTheNewestSignedCheckpoint() throws Exception {
+        append(6);
+        checkpointer.tick().orElseThrow();
+        append(2);
+        AuditExport.Written written = AuditExport.write(export, audit, custody.certificate(KeyPurpose.AUDIT_SIGNING));
+        assertEquals(6, written.entries(), "entries after the newest checkpoint are left for the next export");
+        assertEquals(2, written.unsigned());
+        assertTrue(AuditExport.verify(export, publicKey()).intact());
     }
 
     @Test
@@ -176,7 +200,8 @@ class SignedCheckpointTest {
         AuditExport.Verification forged = AuditExport.verify(export, publicKey());
         assertTrue(forged.chain().intact(), "the rewritten chain is internally consistent: " + forged.chain());
         // …but the HSM signed the real head: the checkpoint no longer matches.
-        assertEquals(List.of(new CheckpointVerifier.Failure(6, CheckpointVerifier.Problem.HASH_MISMATCH)), forged.checkpoints().failures());
+        assertEquals(List.of(new CheckpointVerifier.Failure(6, CheckpointVerifier.Problem.HASH_MISMATCH),
+                new CheckpointVerifier.Failure(1, CheckpointVerifier.Problem.UNCOVERED)), forged.checkpoints().failures());
     }
 
     @Test
