@@ -29,6 +29,8 @@ import static java.util.Objects.requireNonNull;
  */
 public record ServerTls(Tls tls, X509Certificate trustAnchor, Optional<Path> trustAnchorFile) {
     public static final String PROTOCOL = "TLSv1.3";
+    /** The TLS 1.3 suites FIPS 140-3 approves: AES-GCM only (ChaCha20-Poly1305 is not approved). */
+    public static final List<String> CIPHER_SUITES = List.of("TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256");
 
     public ServerTls {
         requireNonNull(tls, "tls is null");
@@ -45,6 +47,7 @@ public record ServerTls(Tls tls, X509Certificate trustAnchor, Optional<Path> tru
                     Tls tls = Tls.builder()
                             .sslContext(CustodyTls.serverContext(custody, KeyPurpose.TLS_SERVER, chain))
                             .enabledProtocols(List.of(PROTOCOL))
+                            .enabledCipherSuites(CIPHER_SUITES)
                             .build();
                     yield new ServerTls(tls, Pem.certificates(files.caCertificate()).getFirst(), Optional.of(files.caCertificate()));
                 }
@@ -62,6 +65,7 @@ public record ServerTls(Tls tls, X509Certificate trustAnchor, Optional<Path> tru
         Tls tls = Tls.builder()
                 .protocol("TLS")
                 .enabledProtocols(List.of(PROTOCOL))
+                .enabledCipherSuites(CIPHER_SUITES)
                 .privateKey(privateKey)
                 .privateKeyCertChain(chain)
                 .build();

@@ -80,6 +80,10 @@ class TlsOnlyTest {
             assertEquals(0, tls13.exitCode(), "openssl -tls1_3 must succeed: " + tls13.output());
             assertTrue(tls13.output().contains("TLSv1.3"), tls13.output());
             assertTrue(tls13.output().contains("Verify return code: 0"), "certificate must verify against the CA: " + tls13.output());
+            assertTrue(tls13.output().contains("TLS_AES_256_GCM_SHA384") || tls13.output().contains("TLS_AES_128_GCM_SHA256"),
+                    "an AES-GCM suite (FIPS-approved) is chosen: " + tls13.output());
+            OpensslResult chacha = openssl("-tls1_3", port(socket), ca, "-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256");
+            assertNotEquals(0, chacha.exitCode(), "ChaCha20-Poly1305 (not FIPS-approved) must be refused: " + chacha.output());
         } finally {
             Files.deleteIfExists(ca);
         }
@@ -122,10 +126,11 @@ class TlsOnlyTest {
     private record OpensslResult(int exitCode, String output) {
     }
 
-    private static OpensslResult openssl(String protocol, int port, Path ca) throws Exception {
-        Process process = new ProcessBuilder("openssl", "s_client", protocol, "-connect", "localhost:" + port,
-                "-servername", "localhost", "-CAfile", ca.toString(), "-verify_return_error")
-                .redirectErrorStream(true).start();
+    private static OpensslResult openssl(String protocol, int port, Path ca, String... extra) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("openssl", "s_client", protocol, "-connect", "localhost:" + port,
+                "-servername", "localhost", "-CAfile", ca.toString(), "-verify_return_error"));
+        command.addAll(java.util.List.of(extra));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         process.getOutputStream().close();
         boolean finished = process.waitFor(20, TimeUnit.SECONDS);
         if (!finished) {
