@@ -2,14 +2,14 @@
 # The appliance's benchmarks, each measured side by side with its baseline in the same run (see README.md here).
 #   ./heroa bench                      all four: http audit startup custody
 #   ./heroa bench http audit           some of them
-# Run through ./heroa bench, which installs wrk, pgbench, hyperfine and curl and sets JAVA_HOME to a JDK >= 21.
+# Run through ./heroa bench, which installs wrk, pgbench, hyperfine, curl and softhsm2 and sets JAVA_HOME to a JDK >= 21.
 # Everything binds 127.0.0.1 on ports 30000-39999, lives under one /tmp/heroa-bench.* directory that is deleted at
 # the end, and stops by itself. Knobs (environment; defaults in brackets):
 #   HEROA_BENCH_HTTP_SECONDS [10]  HEROA_BENCH_HTTP_WARMUP [15]  HEROA_BENCH_HTTP_CONNECTIONS [32]
 #   HEROA_BENCH_HTTP_THREADS [2]   HEROA_BENCH_HTTP_ROUNDS [4]
 #   HEROA_BENCH_AUDIT_SECONDS [6]  HEROA_BENCH_AUDIT_WARMUP [3]  HEROA_BENCH_AUDIT_ROUNDS [4]
 #   HEROA_BENCH_START_RUNS [5]     HEROA_BENCH_START_INFO_RUNS [3]
-#   HEROA_BENCH_CUSTODY_ROUNDS [3] HEROA_BENCH_CUSTODY_WARMUP [2]  HEROA_BENCH_CUSTODY_ITERATIONS [4]
+#   HEROA_BENCH_CUSTODY_ROUNDS [3] HEROA_BENCH_CUSTODY_WARMUP [2]  HEROA_BENCH_CUSTODY_ITERATIONS [3]
 #   HEROA_BENCH_KEEP=1             keep the work directory (logs, wrk and pgbench raw output)
 set -euo pipefail
 
@@ -29,7 +29,7 @@ start_runs="${HEROA_BENCH_START_RUNS:-5}"
 start_info_runs="${HEROA_BENCH_START_INFO_RUNS:-3}"
 custody_rounds="${HEROA_BENCH_CUSTODY_ROUNDS:-3}"
 custody_warmup="${HEROA_BENCH_CUSTODY_WARMUP:-2}"
-custody_iterations="${HEROA_BENCH_CUSTODY_ITERATIONS:-4}"
+custody_iterations="${HEROA_BENCH_CUSTODY_ITERATIONS:-3}"
 keep="${HEROA_BENCH_KEEP:-0}"
 # The appliance reads HEROA_* environment variables as configuration (before system properties): none of the
 # caller's may leak into the measured processes.
@@ -155,8 +155,11 @@ summary=()
 record() { summary+=("$*"); out "$*"; }
 
 # ---------------------------------------------------------------------------------------------------- build, compile
-# The same JVM flags for every Java process of every benchmark (those of ./heroa up).
-jvm=("$java" --enable-native-access=ALL-UNNAMED)
+pom_property() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" pom.xml | head -n1; } # pom_property NAME: a property of the root pom
+# The same JVM flags for every Java process of every benchmark, those of ./heroa up: native access, the JDK's PKCS#11
+# wrapper opened to the hsm-adapter, Bouncy Castle FIPS in approved-only mode (taken from the root pom's properties).
+# shellcheck disable=SC2207
+jvm=("$java" --enable-native-access=ALL-UNNAMED $(pom_property pkcs11.jvm.args) $(pom_property fips.jvm.args))
 jar="appliance/target/heroa-appliance.jar"
 if wants_appliance; then
   if [ ! -f "$jar" ] || [ -n "$(find pom.xml appliance/pom.xml appliance/src/main -newer "$jar" -print -quit 2>/dev/null)" ]; then
@@ -206,9 +209,14 @@ if wants_appliance; then
   out "PostgreSQL $pg_version on localhost:$pg_port (data under /tmp on $(df -T /tmp | awk 'NR == 2 { print $2 }')): synchronous_commit=$pg_sync fsync=$pg_fsync"
   [ "$pg_sync" = on ] || fail "synchronous_commit is $pg_sync, expected on"
 
-  say "making the TLS material (the appliance's development CA, EC P-256)"
-  "${jvm[@]}" -cp "$classpath" ca.heroa.appliance.bench.BenchTls "$work" >"$work/logs/tls.log" 2>&1 \
-    || { cat "$work/logs/tls.log" >&2; fail "TLS material"; }
+  # Both servers of a comparison present the same certificate and key from files (tls.mode=files), so TLS costs the same
+  # on both sides. (The appliance's own generate mode keeps its keys in the HSM; that is not what these benchmarks measure.)
+  say "making the TLS material (self-signed EC P-256, openssl)"
+  mkdir -p "$work/tls"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 7 -subj "/CN=localhost/O=Heroa bench" \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$work/tls/server-key.pem" -out "$work/tls/server.pem" \
+    >"$work/logs/tls.log" 2>&1 || { cat "$work/logs/tls.log" >&2; fail "TLS material"; }
+  cp "$work/tls/server.pem" "$work/tls/ca.pem"
   ca="$work/tls/ca.pem"
   certificate="$work/tls/server.pem"
   private_key="$work/tls/server-key.pem"
@@ -226,9 +234,12 @@ bench_http() {
   free_port; bare_port="$REPLY"
   free_port; nocache_port="$REPLY"
   free_port; nocache_admin_port="$REPLY"
+  # Key custody: one development token (SoftHSM2, created and provisioned by the first appliance) for both appliances,
+  # which share the database and so the token-hashing key, stored there wrapped by the token's key-encryption key.
+  export SOFTHSM2_CONF="$dir/hsm/softhsm2.conf"
 
   say "http: starting the appliance on 127.0.0.1:$appliance_port (external PostgreSQL, TLS files)"
-  "${jvm[@]}" -Dheroa.data-dir="$dir/appliance" -Dheroa.server.host=127.0.0.1 \
+  "${jvm[@]}" -Dheroa.data-dir="$dir/appliance" -Dheroa.hsm.dev-token-dir="$dir/hsm" -Dheroa.server.host=127.0.0.1 \
     -Dheroa.server.port="$appliance_port" -Dheroa.server.admin-port="$admin_port" \
     -Dheroa.server.tls.mode=files -Dheroa.server.tls.certificate="$certificate" -Dheroa.server.tls.private-key="$private_key" \
     -Dheroa.database.mode=external -Dheroa.database.url="jdbc:postgresql://localhost:$pg_port/heroa_http" \
@@ -266,14 +277,14 @@ bench_http() {
   curl -sS --fail --cacert "$ca" -H "Authorization: Bearer $token" -o "$dir/bare.json" "https://127.0.0.1:$bare_port$path"
   cmp -s "$dir/payload.json" "$dir/bare.json" || fail "the bare server does not serve the same bytes"
   # Diagnostic, not a baseline: the same appliance with its token and workspace cache off (heroa.auth.cache-ttl=PT0S),
-  # on the same database and token-hashing key, so every request reads the token and the workspace from PostgreSQL.
+  # on the same database and HSM token (so the same token-hashing key), so every request reads the token and the
+  # workspace from PostgreSQL.
   say "http: starting a second appliance with heroa.auth.cache-ttl=PT0S on 127.0.0.1:$nocache_port (diagnostic)"
-  "${jvm[@]}" -Dheroa.data-dir="$dir/appliance-nocache" -Dheroa.server.host=127.0.0.1 \
+  "${jvm[@]}" -Dheroa.data-dir="$dir/appliance-nocache" -Dheroa.hsm.dev-token-dir="$dir/hsm" -Dheroa.server.host=127.0.0.1 \
     -Dheroa.server.port="$nocache_port" -Dheroa.server.admin-port="$nocache_admin_port" \
     -Dheroa.server.tls.mode=files -Dheroa.server.tls.certificate="$certificate" -Dheroa.server.tls.private-key="$private_key" \
     -Dheroa.database.mode=external -Dheroa.database.url="jdbc:postgresql://localhost:$pg_port/heroa_http" \
     -Dheroa.database.username=postgres -Dheroa.auth.cache-ttl=PT0S \
-    -Dheroa.auth.token-hash-key-file="$dir/appliance/keys/token-hash.key" \
     -cp "$classpath" ca.heroa.appliance.bench.BenchAppliance --info-file "$dir/appliance-nocache.info" \
     --parent-pid $$ --max-seconds 900 >"$work/logs/http-appliance-nocache.log" 2>&1 &
   local nocache_pid=$!
@@ -349,6 +360,7 @@ bench_http() {
   stop_process "$nocache_pid"; forget "$nocache_pid"
   stop_process "$bare_pid"; forget "$bare_pid"
   stop_process "$appliance_pid"; forget "$appliance_pid"
+  unset SOFTHSM2_CONF
   psql_do postgres "DROP DATABASE heroa_http"
 }
 
@@ -430,6 +442,16 @@ bench_startup() {
   # Class-data sharing, as ./heroa up uses it: each program gets its own archive, written by the JVM at the end of
   # its first (unmeasured) start and used by the measured ones. Both sides get the same treatment.
   mkdir -p "$work/cds"
+  # Key custody as in production (heroa.hsm.mode=pkcs11): the vendor library and a token provisioned beforehand; here
+  # SoftHSM2's library and the development token that the unmeasured first start creates and provisions in $dir/hsm.
+  # SoftHSM2 finds the token through SOFTHSM2_CONF (the bare server ignores it).
+  export SOFTHSM2_CONF="$dir/hsm/softhsm2.conf"
+  local softhsm_library="" candidate
+  for candidate in /usr/lib/softhsm/libsofthsm2.so /usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so; do
+    [ -f "$candidate" ] && { softhsm_library="$candidate"; break; }
+  done
+  [ -n "$softhsm_library" ] || fail "SoftHSM2's library is missing (apt-get install softhsm2)"
+  local -a hsm_options=(-Dheroa.hsm.dev-token-dir="$dir/hsm")
   cds() { printf -- '-XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=%s -Xlog:cds=off -Xlog:cds+dynamic=off' "$work/cds/$1.jsa"; }
 
   time_to_200() { # time_to_200 NAME CAFILE PORT -- COMMAND...: sets REPLY to milliseconds from launch to first 200
@@ -468,20 +490,21 @@ bench_startup() {
       -Dheroa.server.port="$port" -Dheroa.server.admin-port="$admin" -Dheroa.server.tls.mode=files \
       -Dheroa.server.tls.certificate="$certificate" -Dheroa.server.tls.private-key="$private_key" \
       -Dheroa.database.mode=external -Dheroa.database.url="jdbc:postgresql://localhost:$pg_port/$2" \
-      -Dheroa.database.username=postgres -jar "$jar" serve
+      -Dheroa.database.username=postgres "${hsm_options[@]}" -jar "$jar" serve
     rm -rf "$data"
   }
-  embedded() { # embedded DATADIR NAME: everything in development mode (embedded PostgreSQL, generated TLS)
+  embedded() { # embedded DATADIR NAME: everything in development mode (embedded PostgreSQL, generated TLS, token in DATADIR/hsm)
     local port admin
     free_port; port="$REPLY"
     free_port; admin="$REPLY"
-    time_to_200 "$2" "$1/tls/ca.pem" "$port" -- "${jvm[@]}" $(cds appliance) -Dheroa.data-dir="$1" -Dheroa.server.host=127.0.0.1 \
-      -Dheroa.server.port="$port" -Dheroa.server.admin-port="$admin" -jar "$jar" serve
+    time_to_200 "$2" "$1/tls/ca.pem" "$port" -- env SOFTHSM2_CONF="$1/hsm/softhsm2.conf" "${jvm[@]}" $(cds appliance) \
+      -Dheroa.data-dir="$1" -Dheroa.server.host=127.0.0.1 -Dheroa.server.port="$port" -Dheroa.server.admin-port="$admin" -jar "$jar" serve
   }
 
-  say "startup: one unmeasured start of each (page cache, class-data archives; migrates heroa_start)"
+  say "startup: one unmeasured start of each (page cache, class-data archives; migrates heroa_start, provisions the token)"
   bare warmup
   appliance warmup heroa_start
+  hsm_options=(-Dheroa.hsm.mode=pkcs11 -Dheroa.hsm.library="$softhsm_library" -Dheroa.hsm.pin-file="$dir/hsm/user.pin")
   local run
   local -a bare_ms=() appliance_ms=() first_ms=() embedded_first_ms=() embedded_restart_ms=()
   for ((run = 1; run <= start_runs; run++)); do
@@ -530,13 +553,149 @@ bench_startup() {
     "$(stats "${first_ms[@]}" | awk '{ print $1 }')" "$(stats "${embedded_first_ms[@]}" | awk '{ print $1 }')" \
     "$(stats "${embedded_restart_ms[@]}" | awk '{ print $1 }')")"
   out ""
+  unset SOFTHSM2_CONF
   psql_do postgres "DROP DATABASE heroa_start"
+}
+
+# ------------------------------------------------------------------------------------- 4. key custody (JMH, SoftHSM2)
+bench_custody() {
+  out "== 4. Key custody on SoftHSM2 (JMH): secret delivery and checkpoint signing vs plain SunPKCS11, same token =="
+  local dir="$work/custody"
+  mkdir -p "$dir/classes" "$dir/generated" "$dir/jmh" "$dir/results"
+
+  # hsm-adapter's jar and runtime dependencies, JMH from the version the root pom manages; nothing of it goes into the
+  # product: the bench sources compile against the built jar into the work directory.
+  local hsm_jar
+  hsm_jar="$(find hsm-adapter/target -maxdepth 1 -name 'heroa-hsm-adapter-*.jar' ! -name '*-sources.jar' 2>/dev/null | head -n1)"
+  if [ -z "$hsm_jar" ] || [ -n "$(find pom.xml hsm-adapter/pom.xml hsm-adapter/src/main -newer "$hsm_jar" -print -quit 2>/dev/null)" ]; then
+    say "custody: building the hsm-adapter jar (mvn package)"
+    mvn -B -q -Dstyle.color=never -DskipTests -Dcheckstyle.skip -pl hsm-adapter -am package >"$work/logs/mvn-hsm-adapter.log" 2>&1 \
+      || { tail -n 40 "$work/logs/mvn-hsm-adapter.log" >&2; fail "mvn package (hsm-adapter)"; }
+    hsm_jar="$(find hsm-adapter/target -maxdepth 1 -name 'heroa-hsm-adapter-*.jar' ! -name '*-sources.jar' | head -n1)"
+  fi
+  local dependency_plugin jmh_version
+  dependency_plugin="org.apache.maven.plugins:maven-dependency-plugin:$(pom_property version.plugin.dependency):build-classpath"
+  jmh_version="$(pom_property version.jmh)"
+  [ -n "$jmh_version" ] || fail "no version.jmh property in pom.xml"
+  say "custody: resolving hsm-adapter's runtime classpath and JMH $jmh_version (mvn dependency:build-classpath)"
+  mvn -B -q -Dstyle.color=never -pl hsm-adapter "$dependency_plugin" -DincludeScope=runtime \
+    -Dmdep.outputFile="$dir/hsm-adapter.classpath" >"$work/logs/mvn-custody-classpath.log" 2>&1 \
+    || { tail -n 40 "$work/logs/mvn-custody-classpath.log" >&2; fail "hsm-adapter's classpath"; }
+  cat >"$dir/jmh/pom.xml" <<POM
+<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>ca.heroa.bench</groupId>
+  <artifactId>custody-jmh-classpath</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>org.openjdk.jmh</groupId><artifactId>jmh-core</artifactId><version>$jmh_version</version></dependency>
+    <dependency><groupId>org.openjdk.jmh</groupId><artifactId>jmh-generator-annprocess</artifactId><version>$jmh_version</version></dependency>
+  </dependencies>
+</project>
+POM
+  mvn -B -q -Dstyle.color=never -f "$dir/jmh/pom.xml" "$dependency_plugin" -Dmdep.outputFile="$dir/jmh.classpath" \
+    >>"$work/logs/mvn-custody-classpath.log" 2>&1 \
+    || { tail -n 40 "$work/logs/mvn-custody-classpath.log" >&2; fail "JMH's classpath (Maven Central must be reachable once)"; }
+  local jmh_classpath custody_classpath
+  jmh_classpath="$(cat "$dir/jmh.classpath")"
+  custody_classpath="$hsm_jar:$(cat "$dir/hsm-adapter.classpath"):$jmh_classpath:$dir/classes"
+
+  say "custody: compiling the benchmarks (javac with JMH's annotation processor)"
+  local -a custody_sources
+  mapfile -t custody_sources < <(find hsm-adapter/src/bench/java -name '*.java' | sort)
+  "$JAVA_HOME/bin/javac" --release 21 -nowarn -proc:full -processorpath "$jmh_classpath" -s "$dir/generated" -d "$dir/classes" \
+    -cp "$hsm_jar:$(cat "$dir/hsm-adapter.classpath"):$jmh_classpath" "${custody_sources[@]}" >"$work/logs/custody-javac.log" 2>&1 \
+    || { cat "$work/logs/custody-javac.log" >&2; fail "compiling the custody benchmarks"; }
+
+  # One token for everything, in the work directory (deleted at the end). SoftHSM2 reads SOFTHSM2_CONF when the library
+  # loads, so every JVM gets it in its environment; JMH's forks inherit it from their host JVM.
+  local token="$dir/token"
+  export SOFTHSM2_CONF="$token/softhsm2.conf"
+  say "custody: creating and provisioning the SoftHSM2 token under $token"
+  "${jvm[@]}" -cp "$custody_classpath" ca.heroa.hsm.bench.BenchToken provision >"$work/logs/custody-provision.log" 2>&1 \
+    || { cat "$work/logs/custody-provision.log" >&2; fail "provisioning the benchmark token"; }
+  local slot
+  slot="$(softhsm2-util --show-slots | awk '/^Slot [0-9]+/ { slot = $2 } /^[[:space:]]*Label:[[:space:]]*heroa-bench[[:space:]]*$/ { print slot }')"
+  [[ "$slot" =~ ^[0-9]+$ ]] || fail "no slot holds the token heroa-bench (softhsm2-util --show-slots)"
+  # The forks: the same flags on both sides; a fixed, pre-touched heap, because on these virtual machines the first touch
+  # of each new heap page costs more than the operation measured: a growing heap made whole iterations up to 6x slower.
+  local -a fork_options=("${jvm[@]:1}" -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Dheroa.bench.slot="$slot")
+
+  out "token: SoftHSM2 $(softhsm2-util --version), slot $slot; keys bench-kek-1 (AES-256) and bench-audit-signing (EC P-256) made by KeyCustody.provision"
+  out "JMH $jmh_version, one fork per run: ${custody_warmup} x 1 s warm-up, ${custody_iterations} x 1 s measured, 1 thread; fork JVM: ${fork_options[*]}"
+  out "ours:  delivery = KeyCustody.unwrapDataKey + DataKey.open (1 KiB, BC-FIPS) + close; signing = KeyCustody.sign(AUDIT_SIGNING, 250 B)"
+  out "plain: delivery = Cipher AES/GCM (SunPKCS11, same KEK) + Cipher AES/GCM (SunJCE); signing = Signature SHA256withECDSA (SunPKCS11)"
+  out "$custody_rounds round(s), order reversed every other round; every fork opens both custody and the SunPKCS11 provider"
+  out "load average before the runs (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
+  out ""
+
+  run_jmh() { # run_jmh BENCHMARK ROUND: one JMH run, one fork; sets REPLY to its CSV result file
+    local csv="$dir/results/$1-$2.csv" log="$work/logs/custody-$1-$2.log"
+    "${jvm[@]}" -cp "$custody_classpath" org.openjdk.jmh.Main "^ca\\.heroa\\.hsm\\.bench\\.$1\$" -f 1 -t 1 \
+      -wi "$custody_warmup" -w 1s -i "$custody_iterations" -r 1s -foe true -jvmArgs "${fork_options[*]}" -rf csv -rff "$csv" \
+      >"$log" 2>&1 || { tail -n 40 "$log" >&2; fail "JMH $1 (log above)"; }
+    REPLY="$csv"
+  }
+  csv_value() { # csv_value CSV NAME: the score of the row NAME (e.g. DeliveryBench.ours:p0.50)
+    awk -F, -v name="\"ca.heroa.hsm.bench.$2\"" '$1 == name { print $5 }' "$1"
+  }
+
+  out "$(printf '%-7s %-26s %10s %10s %10s %12s' round benchmark 'p50 us' 'p90 us' 'p99 us' 'ops/s')"
+  local round name order csv
+  local -A values=() round_value=()
+  for ((round = 1; round <= custody_rounds; round++)); do
+    if ((round % 2)); then
+      order="DeliveryBench.ours DeliveryBench.plain SigningBench.ours SigningBench.plain DeliveryBench.plainUnbound DeliveryBench.oursWarm DeliveryBench.plainWarm"
+    else
+      order="DeliveryBench.plain DeliveryBench.ours SigningBench.plain SigningBench.ours DeliveryBench.plainWarm DeliveryBench.oursWarm DeliveryBench.plainUnbound"
+    fi
+    for name in $order; do
+      say "custody: round $round, $name"
+      run_jmh "$name" "$round"
+      csv="$REPLY"
+      if [[ "$name" == SigningBench.* ]]; then
+        round_value[$name]="$(csv_value "$csv" "$name")"
+        [ -n "${round_value[$name]}" ] || { cat "$csv" >&2; fail "no score for $name"; }
+        out "$(printf '%-7s %-26s %10s %10s %10s %12.0f' "$round" "$name" - - - "${round_value[$name]}")"
+      else
+        round_value[$name]="$(csv_value "$csv" "$name:p0.50")"
+        [ -n "${round_value[$name]}" ] || { cat "$csv" >&2; fail "no p50 for $name"; }
+        out "$(printf '%-7s %-26s %10.2f %10.2f %10.2f %12s' "$round" "$name" "${round_value[$name]}" \
+          "$(csv_value "$csv" "$name:p0.90")" "$(csv_value "$csv" "$name:p0.99")" -)"
+      fi
+      values[$name]="${values[$name]:-} ${round_value[$name]}"
+    done
+    out "        round $round: delivery p50 ours / plain = $(ratio "${round_value[DeliveryBench.ours]}" "${round_value[DeliveryBench.plain]}"); signing ours / plain = $(ratio "${round_value[SigningBench.ours]}" "${round_value[SigningBench.plain]}")"
+  done
+  out "load average after the runs (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
+  out ""
+  local -A mean=()
+  for name in "${!values[@]}"; do
+    # shellcheck disable=SC2086
+    mean[$name]="$(printf '%s\n' ${values[$name]} | awk '{ s += $1 } END { printf "%.3f", s / NR }')"
+  done
+  local delivery_ratio signing_ratio
+  delivery_ratio="$(ratio "${mean[DeliveryBench.ours]}" "${mean[DeliveryBench.plain]}")"
+  signing_ratio="$(ratio "${mean[SigningBench.ours]}" "${mean[SigningBench.plain]}")"
+  out "p50 = mean of the rounds' p50 (JMH SampleTime); ops/s = mean of the rounds' throughput"
+  record "$(printf '4. secret delivery   ours p50 %.2f us | plain SunPKCS11 + SunJCE p50 %.2f us | ratio %s (goal <= 1.20: %s)' \
+    "${mean[DeliveryBench.ours]}" "${mean[DeliveryBench.plain]}" "$delivery_ratio" "$(verdict "$delivery_ratio" '<=' 1.20)")"
+  record "$(printf '   for information    plain without associated data p50 %.2f us (ours / it = %s); warm cache: ours p50 %.2f us, plain (SunJCE) %.2f us' \
+    "${mean[DeliveryBench.plainUnbound]}" "$(ratio "${mean[DeliveryBench.ours]}" "${mean[DeliveryBench.plainUnbound]}")" \
+    "${mean[DeliveryBench.oursWarm]}" "${mean[DeliveryBench.plainWarm]}")"
+  record "$(printf '4. checkpoint signing ours %8.0f signatures/s | plain SunPKCS11 %8.0f signatures/s | ratio %s (goal >= 0.90: %s)' \
+    "${mean[SigningBench.ours]}" "${mean[SigningBench.plain]}" "$signing_ratio" "$(verdict "$signing_ratio" '>=' 0.90)")"
+  out ""
+  unset SOFTHSM2_CONF
 }
 
 began=$SECONDS
 wants http && bench_http
 wants audit && bench_audit
 wants startup && bench_startup
+wants custody && bench_custody
 out "== Summary (ratios: appliance / baseline, measured in this run) =="
 for line in "${summary[@]}"; do out "$line"; done
 out "total time: $((SECONDS - began)) s"

@@ -2,7 +2,6 @@ package ca.heroa.appliance.bench;
 
 import ca.heroa.appliance.api.OpenApiService;
 import ca.heroa.appliance.tls.ServerTls;
-import ca.heroa.appliance.tls.TlsSettings;
 import io.helidon.http.HeaderNames;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
@@ -13,8 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -32,9 +29,7 @@ public final class BareServer {
     public static void main(String[] args) throws IOException, InterruptedException {
         LogConfig.configureRuntime();
         Options options = new Options(args);
-        ServerTls tls = ServerTls.load(new TlsSettings(TlsSettings.Mode.FILES,
-                Optional.of(Path.of(options.required("certificate"))),
-                Optional.of(Path.of(options.required("private-key"))), List.of()), Path.of("."));
+        ServerTls tls = ServerTls.fromFiles(Path.of(options.required("certificate")), Path.of(options.required("private-key")));
         byte[] payload = options.optional("payload").isPresent()
                 ? Files.readAllBytes(Path.of(options.required("payload")))
                 : "{}".getBytes(StandardCharsets.UTF_8);

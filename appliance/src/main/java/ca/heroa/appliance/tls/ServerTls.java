@@ -58,6 +58,15 @@ public record ServerTls(Tls tls, X509Certificate trustAnchor, Optional<Path> tru
         }
     }
 
+    /** {@code files} mode: the operator's certificate chain and private key (PEM). */
+    public static ServerTls fromFiles(Path certificate, Path key) {
+        try {
+            return fromFiles(certificate, key, Optional.empty());
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot load the TLS certificate and key: " + e.getMessage(), e);
+        }
+    }
+
     private static ServerTls fromFiles(Path certificate, Path key, Optional<Path> caFile) throws IOException, GeneralSecurityException {
         List<X509Certificate> chain = Pem.certificates(certificate);
         PrivateKey privateKey = Pem.privateKey(key);
