@@ -49,15 +49,24 @@ public final class SoftHsmDevToken {
                     "log.level = ERROR",
                     "slots.removable = false",
                     ""));
-            String userPin = HexFormat.of().formatHex(Fips.randomBytes(16));
-            String securityOfficerPin = HexFormat.of().formatHex(Fips.randomBytes(16));
-            writePrivate(pinFile, userPin + "\n");
-            writePrivate(directory.resolve("so.pin"), securityOfficerPin + "\n");
-            // softhsm2-util reads PINs only from its command line or a terminal. On the command line they are visible
-            // to local users for a moment; they protect nothing those users could reach, since the token files sit in
-            // this directory, which only the service user may enter.
-            run(configuration, List.of("softhsm2-util", "--init-token", "--free", "--label", tokenLabel,
-                    "--so-pin", securityOfficerPin, "--pin", userPin));
+            // PINs are made once: a start that stopped between initialising the token and writing the marker must find
+            // the token it made still usable with them.
+            Path securityOfficerPinFile = directory.resolve("so.pin");
+            if (!Files.exists(pinFile) || !Files.exists(securityOfficerPinFile)) {
+                writePrivate(pinFile, HexFormat.of().formatHex(Fips.randomBytes(16)) + "\n");
+                writePrivate(securityOfficerPinFile, HexFormat.of().formatHex(Fips.randomBytes(16)) + "\n");
+            }
+            boolean present = run(configuration, List.of("softhsm2-util", "--show-slots")).lines().map(String::strip)
+                    .anyMatch(line -> line.startsWith("Label:") && line.substring("Label:".length()).strip().equals(tokenLabel));
+            if (!present) {
+                String userPin = Files.readString(pinFile).strip();
+                String securityOfficerPin = Files.readString(securityOfficerPinFile).strip();
+                // softhsm2-util reads PINs only from its command line or a terminal. On the command line they are
+                // visible to local users for a moment; they protect nothing those users could reach, since the token
+                // files sit in this directory, which only the service user may enter.
+                run(configuration, List.of("softhsm2-util", "--init-token", "--free", "--label", tokenLabel,
+                        "--so-pin", securityOfficerPin, "--pin", userPin));
+            }
             writePrivate(directory.resolve(MARKER), "");
             return PinSource.file(pinFile);
         } catch (IOException e) {
@@ -65,7 +74,8 @@ public final class SoftHsmDevToken {
         }
     }
 
-    private static void run(Path configuration, List<String> command) throws IOException {
+    /** Runs a softhsm2-util command; returns what it printed (at most 64 KiB). */
+    private static String run(Path configuration, List<String> command) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put(CONFIGURATION_VARIABLE, configuration.toString());
         Process process;
@@ -75,15 +85,16 @@ public final class SoftHsmDevToken {
             throw new CustodyException(CustodyProblem.DEV_TOKEN_FAILED, e, "softhsm2-util is not installed (apt-get install softhsm2)");
         }
         try {
-            byte[] output = process.getInputStream().readNBytes(8192);
+            byte[] output = process.getInputStream().readNBytes(65_536);
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new CustodyException(CustodyProblem.DEV_TOKEN_FAILED, "softhsm2-util did not finish within 60 s");
             }
             if (process.exitValue() != 0) {
                 String said = new String(output, StandardCharsets.UTF_8).strip();
-                throw new CustodyException(CustodyProblem.DEV_TOKEN_FAILED, "softhsm2-util --init-token failed: " + said);
+                throw new CustodyException(CustodyProblem.DEV_TOKEN_FAILED, "softhsm2-util " + command.get(1) + " failed: " + said);
             }
+            return new String(output, StandardCharsets.UTF_8);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
