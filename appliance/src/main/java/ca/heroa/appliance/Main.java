@@ -50,6 +50,11 @@ public final class Main implements Callable<Integer> {
     Optional<Path> configFile = Optional.empty();
 
     public static void main(String[] args) {
+        // TLS key exchange on FIPS-approved groups only, before anything initialises the JDK's TLS stack (the launcher
+        // passes the same; this covers a bare java -jar).
+        if (System.getProperty("jdk.tls.namedGroups") == null) {
+            System.setProperty("jdk.tls.namedGroups", "secp256r1,secp384r1");
+        }
         // The metrics registry is process-wide and slow to create (~0.4 s); let it start while the command line and
         // configuration are read. Harmless for commands that never use it.
         Thread.ofPlatform().daemon(true).name("heroa-metrics-init").start(Metrics::globalRegistry);

@@ -70,7 +70,11 @@ public final class CheckpointVerifier {
         Result signed = verify(checkpoints, publicKey, headSequence, entryHashAt);
         List<Failure> failures = new ArrayList<>(signed.failures());
         long coveredThrough = anchorSequence;
-        List<AuditCheckpoint> ordered = checkpoints.stream().sorted(java.util.Comparator.comparingLong(AuditCheckpoint::lastSequence)).toList();
+        // Only checkpoints that verify vouch for their range.
+        java.util.Set<Long> failed = new java.util.HashSet<>();
+        signed.failures().forEach(failure -> failed.add(failure.lastSequence()));
+        List<AuditCheckpoint> ordered = checkpoints.stream().filter(checkpoint -> !failed.contains(checkpoint.lastSequence()))
+                .sorted(java.util.Comparator.comparingLong(AuditCheckpoint::lastSequence)).toList();
         for (AuditCheckpoint checkpoint : ordered) {
             if (checkpoint.lastSequence() <= coveredThrough) {
                 continue;

@@ -84,6 +84,10 @@ class TlsOnlyTest {
                     "an AES-GCM suite (FIPS-approved) is chosen: " + tls13.output());
             OpensslResult chacha = openssl("-tls1_3", port(socket), ca, "-ciphersuites", "TLS_CHACHA20_POLY1305_SHA256");
             assertNotEquals(0, chacha.exitCode(), "ChaCha20-Poly1305 (not FIPS-approved) must be refused: " + chacha.output());
+            OpensslResult x25519 = openssl("-tls1_3", port(socket), ca, "-groups", "X25519");
+            assertNotEquals(0, x25519.exitCode(), "X25519 key exchange (not FIPS-approved) must be refused: " + x25519.output());
+            OpensslResult p256 = openssl("-tls1_3", port(socket), ca, "-groups", "P-256");
+            assertEquals(0, p256.exitCode(), "P-256 key exchange works: " + p256.output());
         } finally {
             Files.deleteIfExists(ca);
         }

@@ -19,6 +19,7 @@ public final class ApplianceProcess {
                 "--add-opens", "jdk.crypto.cryptoki/sun.security.pkcs11.wrapper=ALL-UNNAMED",
                 "--enable-native-access=ALL-UNNAMED",
                 "-Dorg.bouncycastle.fips.approved_only=true",
+                "-Djdk.tls.namedGroups=secp256r1,secp384r1",
                 "-cp", System.getProperty("java.class.path"),
                 "-Dheroa.data-dir=" + data,
                 "ca.heroa.appliance.Main"));
