@@ -2,10 +2,10 @@ package ca.heroa.appliance;
 
 import ca.heroa.appliance.api.ApiService;
 import ca.heroa.appliance.api.SecretService;
-import ca.heroa.appliance.audit.CheckpointSigner;
 import ca.heroa.appliance.audit.Checkpointer;
 import ca.heroa.appliance.barrier.Barrier;
 import ca.heroa.appliance.barrier.BarrierIntegrityException;
+import ca.heroa.appliance.custody.AuditSigningKey;
 import ca.heroa.appliance.custody.Custody;
 import ca.heroa.appliance.custody.KeyRing;
 import ca.heroa.appliance.persistence.PostgresCheckpointStore;
@@ -16,7 +16,6 @@ import ca.heroa.hsm.CustodyException;
 import ca.heroa.hsm.CustodyIntegrityException;
 import ca.heroa.hsm.CustodyUnavailableException;
 import ca.heroa.hsm.KeyCustody;
-import ca.heroa.hsm.KeyPurpose;
 import ca.heroa.appliance.api.AuditService;
 import ca.heroa.appliance.api.OpenApiService;
 import ca.heroa.appliance.api.TokenService;
@@ -426,18 +425,8 @@ public final class Appliance implements AutoCloseable {
         }
 
         Checkpointer checkpointer(KeyCustody custody, ApplianceSettings settings, Clock clock) {
-            CheckpointSigner signer = new CheckpointSigner() {
-                @Override
-                public String keyLabel() {
-                    return custody.signingKeyLabel(KeyPurpose.AUDIT_SIGNING);
-                }
-
-                @Override
-                public byte[] sign(byte[] statement) {
-                    return custody.sign(KeyPurpose.AUDIT_SIGNING, statement);
-                }
-            };
-            return new Checkpointer(checkpoints, log::committedHead, signer, settings.checkpointEveryEntries(), settings.checkpointInterval(), clock);
+            return new Checkpointer(checkpoints, log::committedHead, new AuditSigningKey(custody), settings.checkpointEveryEntries(),
+                    settings.checkpointInterval(), clock);
         }
 
         @Override

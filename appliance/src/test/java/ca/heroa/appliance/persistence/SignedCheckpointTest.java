@@ -5,9 +5,9 @@ import ca.heroa.appliance.audit.AuditCheckpoint;
 import ca.heroa.appliance.audit.AuditEvent;
 import ca.heroa.appliance.audit.AuditExport;
 import ca.heroa.appliance.audit.ChainBreak;
-import ca.heroa.appliance.audit.CheckpointSigner;
 import ca.heroa.appliance.audit.CheckpointVerifier;
 import ca.heroa.appliance.audit.Checkpointer;
+import ca.heroa.appliance.custody.AuditSigningKey;
 import ca.heroa.appliance.testing.Prerequisites;
 import ca.heroa.appliance.testing.TestCustody;
 import ca.heroa.appliance.testing.TestDatabase;
@@ -62,18 +62,7 @@ class SignedCheckpointTest {
         audit = new PostgresAuditTrail(database.dataSource(), log);
         checkpoints = new PostgresCheckpointStore(database.dataSource());
         custody = TestCustody.open();
-        CheckpointSigner signer = new CheckpointSigner() {
-            @Override
-            public String keyLabel() {
-                return custody.signingKeyLabel(KeyPurpose.AUDIT_SIGNING);
-            }
-
-            @Override
-            public byte[] sign(byte[] statement) {
-                return custody.sign(KeyPurpose.AUDIT_SIGNING, statement);
-            }
-        };
-        checkpointer = new Checkpointer(checkpoints, log::committedHead, signer, 5, Duration.ofHours(1), Clock.systemUTC());
+        checkpointer = new Checkpointer(checkpoints, log::committedHead, new AuditSigningKey(custody), 5, Duration.ofHours(1), Clock.systemUTC());
         export = Files.createTempDirectory("heroa-audit-export-").resolve("export");
     }
 
