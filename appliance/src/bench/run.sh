@@ -162,19 +162,40 @@ pom_property() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" pom.xml | head -n1; } # pom
 jvm=("$java" --enable-native-access=ALL-UNNAMED $(pom_property pkcs11.jvm.args) $(pom_property fips.jvm.args))
 jar="appliance/target/heroa-appliance.jar"
 if wants_appliance; then
-  if [ ! -f "$jar" ] || [ -n "$(find pom.xml appliance/pom.xml appliance/src/main -newer "$jar" -print -quit 2>/dev/null)" ]; then
+  # The appliance runs with hsm-adapter's jar from appliance/target/libs: a change there needs a rebuild too (as ./heroa build checks).
+  if [ ! -f "$jar" ] || [ -n "$(find pom.xml appliance/pom.xml appliance/src/main hsm-adapter/pom.xml hsm-adapter/src/main \
+      -newer "$jar" -print -quit 2>/dev/null)" ]; then
     say "building the appliance jar (mvn package)"
     mvn -B -q -Dstyle.color=never -DskipTests -Dcheckstyle.skip -pl appliance -am package >"$work/logs/mvn.log" 2>&1 \
       || { tail -n 40 "$work/logs/mvn.log" >&2; fail "mvn package"; }
   fi
+  # The benchmarks run a copy of the jar and its libs in the work directory: another build on this machine may rewrite
+  # appliance/target meanwhile (a JVM whose jar is rewritten under it fails with "invalid LOC header"), and every
+  # benchmark of a run must measure the same build.
+  mkdir -p "$work/appliance"
+  cp -p "$jar" "$work/appliance/heroa-appliance.jar" && cp -pR appliance/target/libs "$work/appliance/libs" \
+    || fail "copying the appliance jar and its libs"
+  jar="$work/appliance/heroa-appliance.jar"
   classes="$work/classes"
   mkdir -p "$classes"
   mapfile -t sources < <(find "$here/java" -name '*.java' | sort)
-  "$JAVA_HOME/bin/javac" --release 21 -nowarn -d "$classes" -cp "$jar:appliance/target/libs/*" "${sources[@]}" \
+  "$JAVA_HOME/bin/javac" --release 21 -nowarn -d "$classes" -cp "$jar:$work/appliance/libs/*" "${sources[@]}" \
     || fail "compiling the benchmark sources"
   # A jar, not a directory: class-data sharing (used by the start-up benchmark on both sides) refuses directories.
   "$JAVA_HOME/bin/jar" --create --file "$work/bench.jar" -C "$classes" . || fail "packaging the benchmark classes"
-  classpath="$jar:appliance/target/libs/*:$work/bench.jar"
+  classpath="$jar:$work/appliance/libs/*:$work/bench.jar"
+fi
+if wants custody; then
+  # hsm-adapter's jar, built if missing or older than its sources, and copied like the appliance's (see above).
+  hsm_jar="$(find hsm-adapter/target -maxdepth 1 -name 'heroa-hsm-adapter-*.jar' ! -name '*-sources.jar' 2>/dev/null | head -n1)"
+  if [ -z "$hsm_jar" ] || [ -n "$(find pom.xml hsm-adapter/pom.xml hsm-adapter/src/main -newer "$hsm_jar" -print -quit 2>/dev/null)" ]; then
+    say "building the hsm-adapter jar (mvn package)"
+    mvn -B -q -Dstyle.color=never -DskipTests -Dcheckstyle.skip -pl hsm-adapter -am package >"$work/logs/mvn-hsm-adapter.log" 2>&1 \
+      || { tail -n 40 "$work/logs/mvn-hsm-adapter.log" >&2; fail "mvn package (hsm-adapter)"; }
+    hsm_jar="$(find hsm-adapter/target -maxdepth 1 -name 'heroa-hsm-adapter-*.jar' ! -name '*-sources.jar' | head -n1)"
+  fi
+  cp -p "$hsm_jar" "$work/heroa-hsm-adapter.jar" || fail "copying the hsm-adapter jar"
+  hsm_jar="$work/heroa-hsm-adapter.jar"
 fi
 
 out "Heroa appliance benchmarks — $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -563,16 +584,8 @@ bench_custody() {
   local dir="$work/custody"
   mkdir -p "$dir/classes" "$dir/generated" "$dir/jmh" "$dir/results"
 
-  # hsm-adapter's jar and runtime dependencies, JMH from the version the root pom manages; nothing of it goes into the
-  # product: the bench sources compile against the built jar into the work directory.
-  local hsm_jar
-  hsm_jar="$(find hsm-adapter/target -maxdepth 1 -name 'heroa-hsm-adapter-*.jar' ! -name '*-sources.jar' 2>/dev/null | head -n1)"
-  if [ -z "$hsm_jar" ] || [ -n "$(find pom.xml hsm-adapter/pom.xml hsm-adapter/src/main -newer "$hsm_jar" -print -quit 2>/dev/null)" ]; then
-    say "custody: building the hsm-adapter jar (mvn package)"
-    mvn -B -q -Dstyle.color=never -DskipTests -Dcheckstyle.skip -pl hsm-adapter -am package >"$work/logs/mvn-hsm-adapter.log" 2>&1 \
-      || { tail -n 40 "$work/logs/mvn-hsm-adapter.log" >&2; fail "mvn package (hsm-adapter)"; }
-    hsm_jar="$(find hsm-adapter/target -maxdepth 1 -name 'heroa-hsm-adapter-*.jar' ! -name '*-sources.jar' | head -n1)"
-  fi
+  # hsm-adapter's jar (copied into the work directory at the start) and runtime dependencies, JMH from the version the
+  # root pom manages; nothing of it goes into the product: the bench sources compile against that jar into the work directory.
   local dependency_plugin jmh_version
   dependency_plugin="org.apache.maven.plugins:maven-dependency-plugin:$(pom_property version.plugin.dependency):build-classpath"
   jmh_version="$(pom_property version.jmh)"
