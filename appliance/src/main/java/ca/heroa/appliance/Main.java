@@ -10,6 +10,7 @@ import ca.heroa.appliance.custody.Custody;
 import ca.heroa.appliance.custody.KeyRing;
 import ca.heroa.appliance.token.TokenHasher;
 import ca.heroa.hsm.CustodyException;
+import ca.heroa.hsm.Fips;
 import ca.heroa.hsm.KeyCustody;
 import ca.heroa.hsm.KeyPurpose;
 import ca.heroa.appliance.http.ApiException;
@@ -55,8 +56,10 @@ public final class Main implements Callable<Integer> {
         if (System.getProperty("jdk.tls.namedGroups") == null) {
             System.setProperty("jdk.tls.namedGroups", "secp256r1,secp384r1");
         }
-        // The metrics registry is process-wide and slow to create (~0.4 s); let it start while the command line and
-        // configuration are read. Harmless for commands that never use it.
+        // Bouncy Castle FIPS's power-on self-tests (~1 s of one core) and the metrics registry (~0.4 s) are process-wide
+        // and need nothing else: start them now, while the command line and configuration are read and the database
+        // starts. Harmless for commands that never use them.
+        Thread.ofPlatform().daemon(true).name("heroa-fips-init").start(Fips::install);
         Thread.ofPlatform().daemon(true).name("heroa-metrics-init").start(Metrics::globalRegistry);
         LogConfig.configureRuntime();
         CommandLine commandLine = new CommandLine(new Main());

@@ -26,7 +26,14 @@ public final class Fips {
     }
 
     /** Registers the provider (after the JDK's own, which TLS keeps using) and checks approved-only mode. */
-    public static synchronized void install() {
+    public static void install() {
+        if (random == null) {
+            installOnce();
+        }
+    }
+
+    /** The power-on self-tests (an HMAC of the module and known-answer tests) run here, once per JVM: about a second. */
+    private static synchronized void installOnce() {
         if (random != null) {
             return;
         }
