@@ -211,7 +211,7 @@ public final class Main implements Callable<Integer> {
                             key = custody.certificate(KeyPurpose.AUDIT_SIGNING).getPublicKey();
                         }
                     }
-                    AuditTrail.ChainSnapshot chainEnds = storage.audit().export(snapshot -> entry -> { });
+                    AuditTrail.ChainSnapshot chainEnds = storage.audit().ends();
                     CheckpointVerifier.Result checkpoints = CheckpointVerifier.verify(chainEnds.checkpoints(), key, chainEnds.anchorSequence(),
                             chainEnds.head().sequence(), true, storage.checkpoints()::entryHash);
                     return report(messages, chain, checkpoints);

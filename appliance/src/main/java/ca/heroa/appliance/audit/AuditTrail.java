@@ -22,6 +22,9 @@ public interface AuditTrail {
      */
     long purgeBefore(Instant cutoff, AuditEvent.Context context);
 
+    /** Where the retained chain starts and ends, and every checkpoint, from one consistent snapshot (no entries read). */
+    ChainSnapshot ends();
+
     /**
      * Streams the retained chain, oldest entry first, from one consistent snapshot: first tells {@code entries} where
      * the chain starts and ends and which checkpoints exist (so it can decide what to keep), then gives it every

@@ -3,10 +3,8 @@ package ca.heroa.appliance.audit;
 import java.util.List;
 import java.util.Optional;
 
-/** Where checkpoints are kept (append-only), and the chain head they are made over. */
+/** Where checkpoints are kept (append-only). */
 public interface CheckpointStore {
-    ChainHead head();
-
     Optional<AuditCheckpoint> latest();
 
     /** Oldest first. */

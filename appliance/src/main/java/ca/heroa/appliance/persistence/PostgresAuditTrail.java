@@ -1,12 +1,10 @@
 package ca.heroa.appliance.persistence;
 
-import ca.heroa.appliance.audit.AuditChain;
 import ca.heroa.appliance.audit.AuditEntry;
 import ca.heroa.appliance.audit.AuditEvent;
 import ca.heroa.appliance.audit.AuditPage;
 import ca.heroa.appliance.audit.AuditQuery;
 import ca.heroa.appliance.audit.AuditTrail;
-import ca.heroa.appliance.audit.AuditCheckpoint;
 import ca.heroa.appliance.audit.AuditVerification;
 import ca.heroa.appliance.audit.ChainHead;
 import ca.heroa.appliance.audit.ChainVerifier;
@@ -88,43 +86,17 @@ public final class PostgresAuditTrail implements AuditTrail {
 
     @Override
     public AuditVerification verify() {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            connection.setReadOnly(true);
-            try {
-                return verify(connection);
-            } finally {
-                connection.rollback();
-                connection.setReadOnly(false);
-            }
-        } catch (SQLException e) {
-            throw new StorageUnavailableException(e);
-        }
+        return readOnly(PostgresAuditTrail::verify);
     }
 
     private static AuditVerification verify(Connection connection) throws SQLException {
-        long anchorSequence = 0;
-        byte[] expectedPrevious = AuditChain.genesis();
-        try (PreparedStatement anchor = connection.prepareStatement(
-                "SELECT purged_through, anchor_hash FROM audit_anchor ORDER BY purged_through DESC LIMIT 1");
-             ResultSet row = anchor.executeQuery()) {
-            if (row.next()) {
-                anchorSequence = row.getLong(1);
-                expectedPrevious = row.getBytes(2);
-            }
+        AuditRows.Anchor anchor = AuditRows.anchor(connection);
+        Optional<ChainHead> head = AuditRows.head(connection);
+        if (head.isEmpty()) {
+            return AuditVerification.broken(0, 1, ChainBreak.TRUNCATED);
         }
-        long headSequence;
-        byte[] headHash;
-        try (PreparedStatement head = connection.prepareStatement("SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1");
-             ResultSet row = head.executeQuery()) {
-            if (!row.next()) {
-                return AuditVerification.broken(0, 1, ChainBreak.TRUNCATED);
-            }
-            headSequence = row.getLong(1);
-            headHash = row.getBytes(2);
-        }
-        ChainVerifier chain = new ChainVerifier(anchorSequence, expectedPrevious);
+        long anchorSequence = anchor.sequence();
+        ChainVerifier chain = new ChainVerifier(anchorSequence, anchor.hash());
         try (PreparedStatement select = connection.prepareStatement(
                 "SELECT " + AuditRows.COLUMNS + " FROM audit_log WHERE seq > ? ORDER BY seq")) {
             select.setFetchSize(VERIFY_FETCH_SIZE);
@@ -138,59 +110,57 @@ public final class PostgresAuditTrail implements AuditTrail {
                 }
             }
         }
-        return chain.finish(new ChainHead(headSequence, headHash));
+        return chain.finish(head.get());
+    }
+
+    @Override
+    public ChainSnapshot ends() {
+        return readOnly(connection -> ends(connection));
     }
 
     @Override
     public ChainSnapshot export(Function<ChainSnapshot, Consumer<AuditEntry>> entries) {
+        return readOnly(connection -> {
+            ChainSnapshot snapshot = ends(connection);
+            Consumer<AuditEntry> sink = entries.apply(snapshot);
+            try (PreparedStatement select = connection.prepareStatement("SELECT " + AuditRows.COLUMNS + " FROM audit_log WHERE seq > ? ORDER BY seq")) {
+                select.setFetchSize(VERIFY_FETCH_SIZE);
+                select.setLong(1, snapshot.anchorSequence());
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        long sequence = row.getLong("seq");
+                        sink.accept(AuditRows.entry(row).orElseThrow(() -> new IllegalStateException(
+                                "audit entry " + sequence + " is unreadable; run the audit verify command")));
+                    }
+                }
+            }
+            return snapshot;
+        });
+    }
+
+    /**
+     * Anchor, head and every checkpoint, even one past the head: in one snapshot that can only mean the newest entries
+     * were removed and the head moved back, which a verifier must see.
+     */
+    private static ChainSnapshot ends(Connection connection) throws SQLException {
+        AuditRows.Anchor anchor = AuditRows.anchor(connection);
+        ChainHead head = AuditRows.head(connection).orElseThrow(() -> new SQLException("the audit chain head is missing"));
+        return new ChainSnapshot(anchor.sequence(), anchor.hash(), head, AuditRows.checkpoints(connection));
+    }
+
+    @FunctionalInterface
+    private interface Read<T> {
+        T apply(Connection connection) throws SQLException;
+    }
+
+    /** One consistent, read-only snapshot. */
+    private <T> T readOnly(Read<T> read) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             connection.setReadOnly(true);
             try {
-                long anchorSequence = 0;
-                byte[] anchorHash = AuditChain.genesis();
-                try (PreparedStatement anchor = connection.prepareStatement(
-                        "SELECT purged_through, anchor_hash FROM audit_anchor ORDER BY purged_through DESC LIMIT 1");
-                     ResultSet row = anchor.executeQuery()) {
-                    if (row.next()) {
-                        anchorSequence = row.getLong(1);
-                        anchorHash = row.getBytes(2);
-                    }
-                }
-                ChainHead head;
-                try (PreparedStatement select = connection.prepareStatement("SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1");
-                     ResultSet row = select.executeQuery()) {
-                    if (!row.next()) {
-                        throw new SQLException("the audit chain head is missing");
-                    }
-                    head = new ChainHead(row.getLong(1), row.getBytes(2));
-                }
-                // Every checkpoint, even one past the head: in this snapshot that can only mean the newest entries were
-                // removed and the head moved back, which the offline verifier must see.
-                List<AuditCheckpoint> checkpoints = new ArrayList<>();
-                try (PreparedStatement select = connection.prepareStatement(
-                        "SELECT first_seq, last_seq, entry_count, last_hash, created_at, signed_by, signature FROM audit_checkpoint ORDER BY last_seq");
-                     ResultSet row = select.executeQuery()) {
-                    while (row.next()) {
-                        checkpoints.add(new AuditCheckpoint(row.getLong(1), row.getLong(2), row.getLong(3), row.getBytes(4),
-                                row.getObject(5, java.time.OffsetDateTime.class).toInstant(), row.getString(6), row.getBytes(7)));
-                    }
-                }
-                ChainSnapshot snapshot = new ChainSnapshot(anchorSequence, anchorHash, head, checkpoints);
-                Consumer<AuditEntry> sink = entries.apply(snapshot);
-                try (PreparedStatement select = connection.prepareStatement("SELECT " + AuditRows.COLUMNS + " FROM audit_log WHERE seq > ? ORDER BY seq")) {
-                    select.setFetchSize(VERIFY_FETCH_SIZE);
-                    select.setLong(1, anchorSequence);
-                    try (ResultSet row = select.executeQuery()) {
-                        while (row.next()) {
-                            long sequence = row.getLong("seq");
-                            sink.accept(AuditRows.entry(row).orElseThrow(() -> new IllegalStateException(
-                                    "audit entry " + sequence + " is unreadable; run the audit verify command")));
-                        }
-                    }
-                }
-                return snapshot;
+                return read.apply(connection);
             } finally {
                 connection.rollback();
                 connection.setReadOnly(false);

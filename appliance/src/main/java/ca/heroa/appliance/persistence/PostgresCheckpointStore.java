@@ -1,7 +1,6 @@
 package ca.heroa.appliance.persistence;
 
 import ca.heroa.appliance.audit.AuditCheckpoint;
-import ca.heroa.appliance.audit.ChainHead;
 import ca.heroa.appliance.audit.CheckpointStore;
 
 import javax.sql.DataSource;
@@ -9,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -18,25 +16,11 @@ import static java.util.Objects.requireNonNull;
 
 /** Signed audit checkpoints in PostgreSQL (an append-only table). */
 public final class PostgresCheckpointStore implements CheckpointStore {
-    private static final String COLUMNS = "first_seq, last_seq, entry_count, last_hash, created_at, signed_by, signature";
+    private static final String COLUMNS = AuditRows.CHECKPOINT_COLUMNS;
     private final DataSource dataSource;
 
     public PostgresCheckpointStore(DataSource dataSource) {
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
-    }
-
-    @Override
-    public ChainHead head() {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT last_seq, last_hash FROM audit_chain_head WHERE id = 1");
-             ResultSet row = select.executeQuery()) {
-            if (!row.next()) {
-                throw new StorageUnavailableException(new SQLException("the audit chain head is missing"));
-            }
-            return new ChainHead(row.getLong(1), row.getBytes(2));
-        } catch (SQLException e) {
-            throw new StorageUnavailableException(e);
-        }
     }
 
     @Override
@@ -87,9 +71,7 @@ public final class PostgresCheckpointStore implements CheckpointStore {
              ResultSet row = select.executeQuery()) {
             List<AuditCheckpoint> checkpoints = new ArrayList<>();
             while (row.next()) {
-                checkpoints.add(new AuditCheckpoint(row.getLong("first_seq"), row.getLong("last_seq"), row.getLong("entry_count"),
-                        row.getBytes("last_hash"), row.getObject("created_at", OffsetDateTime.class).toInstant(), row.getString("signed_by"),
-                        row.getBytes("signature")));
+                checkpoints.add(AuditRows.checkpoint(row));
             }
             return checkpoints;
         } catch (SQLException e) {
