@@ -192,15 +192,7 @@ public final class KeyRing implements AutoCloseable {
      * {@link #finishRotation}. Throws if the HSM does not answer, before anything else changes.
      */
     public String beginRotation(AuditEvent.Context context) {
-        String current;
-        rotation.writeLock().lock();
-        try {
-            current = custody.rotateKeyEncryptionKey();
-        } finally {
-            rotation.writeLock().unlock();
-        }
-        audit.append(AuditEvent.success(context, Optional.empty(), "key-encryption-key.create", "hsm-key:" + current, Map.of()));
-        return current;
+        return rotatingAround(context, custody::currentKeyEncryptionKey);
     }
 
     /**
@@ -209,18 +201,22 @@ public final class KeyRing implements AutoCloseable {
      * rewraps the rest and destroys the old key-encryption keys, or leaves that to the next run if the HSM fails now.
      * Throws, before anything is deleted, if the HSM does not answer.
      */
-    public <T> T erase(AuditEvent.Context context, java.util.function.Supplier<T> deletion) {
-        T result;
+    public <T> T erase(AuditEvent.Context context, Supplier<T> deletion) {
+        T result = rotatingAround(context, deletion);
+        finishRotationLater(context);
+        return result;
+    }
+
+    /** Makes the next key-encryption key current (audited), then runs {@code work}, with no key being wrapped meanwhile. */
+    private <T> T rotatingAround(AuditEvent.Context context, Supplier<T> work) {
         rotation.writeLock().lock();
         try {
             String current = custody.rotateKeyEncryptionKey();
             audit.append(AuditEvent.success(context, Optional.empty(), "key-encryption-key.create", "hsm-key:" + current, Map.of()));
-            result = deletion.get();
+            return work.get();
         } finally {
             rotation.writeLock().unlock();
         }
-        finishRotationLater(context);
-        return result;
     }
 
     /** {@link #finishRotation}, logging instead of throwing: the next run (start-up, housekeeping) completes it. */
