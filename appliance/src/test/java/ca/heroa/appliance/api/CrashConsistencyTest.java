@@ -7,16 +7,11 @@ import ca.heroa.appliance.testing.Prerequisites;
 import ca.heroa.appliance.testing.TestFiles;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -52,10 +47,11 @@ class CrashConsistencyTest {
         Process first = null;
         Process second = null;
         try {
-            int port = freePort();
+            int port = ApplianceProcess.freePort();
             first = startAppliance(data, port);
-            String admin = awaitLine(first, "heroa_at_").replaceAll(".*(heroa_at_[A-Za-z0-9_-]+).*", "$1");
-            ApiClient api = new ApiClient(port, caCertificate(data));
+            String admin = ApplianceProcess.awaitLine(first, "heroa_at_", START_TIMEOUT).replaceAll(".*(heroa_at_[A-Za-z0-9_-]+).*", "$1");
+            ApplianceProcess.drain(first);
+            ApiClient api = new ApiClient(port, ApplianceProcess.caCertificate(data));
 
             Map<String, Seen> outcomes = new ConcurrentHashMap<>();
             AtomicBoolean running = new AtomicBoolean(true);
@@ -89,7 +85,8 @@ class CrashConsistencyTest {
             assertTrue(succeeded > 0, "the burst must have produced successes before the kill: " + outcomes.size());
 
             second = startAppliance(data, port);
-            awaitLine(second, "Ready");
+            ApplianceProcess.awaitLine(second, "Ready", START_TIMEOUT);
+            ApplianceProcess.drain(second);
             int databasePort = EmbeddedPostgres.runningPort(data.resolve("postgres")).orElseThrow();
             try (Connection connection = DriverManager.getConnection(EmbeddedPostgres.jdbcUrl(databasePort), "postgres", "")) {
                 for (Map.Entry<String, Seen> outcome : outcomes.entrySet()) {
@@ -143,42 +140,6 @@ class CrashConsistencyTest {
         builder.environment().put("HEROA_SERVER_PORT", Integer.toString(port));
         builder.environment().put("HEROA_SERVER_ADMIN_dash_PORT", "0");
         return builder.start();
-    }
-
-    /** Reads the process output until a line contains {@code marker}; the rest keeps draining in the background. */
-    private static String awaitLine(Process process, String marker) throws Exception {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        String line;
-        while (Instant.now().isBefore(deadline) && (line = reader.readLine()) != null) {
-            seen.append(line).append('\n');
-            if (line.contains(marker)) {
-                Thread.ofVirtual().start(() -> {
-                    try {
-                        while (reader.readLine() != null) {
-                            // drain
-                        }
-                    } catch (IOException ignored) {
-                        // the process ended
-                    }
-                });
-                return line;
-            }
-        }
-        throw new AssertionError("the appliance did not print '" + marker + "' in time:\n" + seen);
-    }
-
-    private static X509Certificate caCertificate(Path data) throws Exception {
-        try (var in = Files.newInputStream(data.resolve("tls/ca.pem"))) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static void stop(Process process) throws InterruptedException {

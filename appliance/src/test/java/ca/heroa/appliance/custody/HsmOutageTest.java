@@ -6,15 +6,10 @@ import ca.heroa.appliance.testing.Prerequisites;
 import ca.heroa.appliance.testing.TestFiles;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -40,7 +35,7 @@ class HsmOutageTest {
     void secretOperationsFailClosedWhileTheHsmIsGoneAndRecoverWithoutARestart() throws Exception {
         Prerequisites.requireUnshareWhenRoot();
         Path data = Files.createTempDirectory("heroa-hsm-outage-");
-        int port = freePort();
+        int port = ApplianceProcess.freePort();
         ProcessBuilder builder = ApplianceProcess.builder(data, "serve");
         builder.environment().put("HEROA_SERVER_HOST", "127.0.0.1");
         builder.environment().put("HEROA_SERVER_PORT", Integer.toString(port));
@@ -49,12 +44,12 @@ class HsmOutageTest {
         builder.environment().put("HEROA_HSM_RECONNECT_dash_INTERVAL", "PT0.2S");
         Process appliance = builder.start();
         try {
-            Matcher token = ADMIN_TOKEN.matcher(awaitLine(appliance, "tenant-admin token"));
+            Matcher token = ADMIN_TOKEN.matcher(ApplianceProcess.awaitLine(appliance, "tenant-admin token", START_TIMEOUT));
             assertTrue(token.find());
             String admin = token.group(1);
-            awaitLine(appliance, "Ready");
-            java.io.ByteArrayOutputStream log = drain(appliance);
-            ApiClient api = new ApiClient(port, caCertificate(data));
+            ApplianceProcess.awaitLine(appliance, "Ready", START_TIMEOUT);
+            java.io.StringWriter log = ApplianceProcess.drain(appliance);
+            ApiClient api = new ApiClient(port, ApplianceProcess.caCertificate(data));
             String workspace = api.createWorkspace(admin, "outage");
             String secret = "/v1/workspaces/" + workspace + "/secrets/db";
             assertEquals(201, api.putBytes(secret, admin, new byte[] {1}, "application/octet-stream").status());
@@ -114,45 +109,6 @@ class HsmOutageTest {
                     output);
         } finally {
             TestFiles.deleteRecursively(data);
-        }
-    }
-
-    private static String awaitLine(Process process, String marker) throws IOException {
-        BufferedReader reader = process.inputReader(StandardCharsets.UTF_8);
-        StringBuilder seen = new StringBuilder();
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        String line;
-        while (Instant.now().isBefore(deadline) && (line = reader.readLine()) != null) {
-            seen.append(line).append('\n');
-            if (line.contains(marker)) {
-                return line;
-            }
-        }
-        throw new AssertionError("the appliance did not print '" + marker + "' in time:\n" + seen);
-    }
-
-    /** Keeps reading the process's output (into a buffer shown if the test fails) so its logging never blocks on a full pipe. */
-    private static java.io.ByteArrayOutputStream drain(Process process) {
-        java.io.ByteArrayOutputStream output = new java.io.ByteArrayOutputStream();
-        Thread.ofVirtual().start(() -> {
-            try {
-                process.getInputStream().transferTo(output);
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        });
-        return output;
-    }
-
-    private static X509Certificate caCertificate(Path data) throws Exception {
-        try (var in = Files.newInputStream(data.resolve("tls/ca.pem"))) {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

@@ -1,6 +1,18 @@
 package ca.heroa.appliance.testing;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,5 +42,46 @@ public final class ApplianceProcess {
         builder.environment().put("SOFTHSM2_CONF", data.resolve("hsm").resolve("softhsm2.conf").toString());
         builder.environment().keySet().removeIf(name -> name.startsWith("HEROA_") && !name.equals("HEROA_LOG_LEVEL"));
         return builder;
+    }
+
+    /** Reads the process's output until a line contains {@code marker}; returns that line. */
+    public static String awaitLine(Process process, String marker, Duration timeout) throws IOException {
+        BufferedReader reader = process.inputReader(StandardCharsets.UTF_8);
+        StringBuilder seen = new StringBuilder();
+        Instant deadline = Instant.now().plus(timeout);
+        String line;
+        while (Instant.now().isBefore(deadline) && (line = reader.readLine()) != null) {
+            seen.append(line).append('\n');
+            if (line.contains(marker)) {
+                return line;
+            }
+        }
+        throw new AssertionError("the appliance did not print '" + marker + "' in time:\n" + seen);
+    }
+
+    /** Keeps reading the rest of the output (into the buffer returned, for failure messages) so the process never blocks on a full pipe. */
+    public static StringWriter drain(Process process) {
+        StringWriter output = new StringWriter();
+        Thread.ofVirtual().start(() -> {
+            try {
+                process.inputReader(StandardCharsets.UTF_8).transferTo(output);
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        return output;
+    }
+
+    /** The development CA certificate the appliance made under {@code data}. */
+    public static X509Certificate caCertificate(Path data) throws IOException, GeneralSecurityException {
+        try (InputStream in = Files.newInputStream(data.resolve("tls/ca.pem"))) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 }
