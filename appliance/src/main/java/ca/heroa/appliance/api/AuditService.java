@@ -85,6 +85,7 @@ public final class AuditService implements ApiService {
                 }
                 workspace = Optional.of(member.workspace().value());
             }
+            case Principal.Task task -> throw new ApiException(ErrorCode.FORBIDDEN);
         }
         if (workspace.isPresent() && WorkspaceId.parse(workspace.get()).isEmpty()) {
             throw new ApiException(ErrorCode.NOT_FOUND);

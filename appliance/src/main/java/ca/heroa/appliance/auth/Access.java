@@ -23,7 +23,12 @@ public final class Access {
     /** The workspace named by {@code rawId}, if {@code principal} may see it with {@code scope}. */
     public static WorkspaceId workspace(Principal principal, String rawId, Scope scope) {
         WorkspaceId id = visibleWorkspace(principal, rawId);
-        if (principal instanceof Principal.WorkspaceMember member && !member.scopes().contains(scope)) {
+        boolean allowed = switch (principal) {
+            case Principal.TenantAdmin admin -> true;
+            case Principal.WorkspaceMember member -> member.scopes().contains(scope);
+            case Principal.Task task -> task.scopes().contains(scope);
+        };
+        if (!allowed) {
             throw new ApiException(ErrorCode.FORBIDDEN);
         }
         return id;
@@ -42,6 +47,12 @@ public final class Access {
             case Principal.TenantAdmin admin -> id;
             case Principal.WorkspaceMember member -> {
                 if (!member.workspace().equals(id)) {
+                    throw new ApiException(ErrorCode.NOT_FOUND);
+                }
+                yield id;
+            }
+            case Principal.Task task -> {
+                if (!task.workspace().equals(id)) {
                     throw new ApiException(ErrorCode.NOT_FOUND);
                 }
                 yield id;

@@ -48,4 +48,31 @@ public sealed interface Principal {
             return "workspace-token:" + tokenId;
         }
     }
+
+    /**
+     * A running task, proven by the token delivered into its container; it reaches only its own workspace's state,
+     * through the Unix socket mounted into that container, and only while it runs.
+     */
+    record Task(String taskId, WorkspaceId workspace) implements Principal {
+        private static final Set<Scope> SCOPES = Set.of(Scope.WORKSPACE_READ, Scope.STATE_WRITE);
+
+        public Task {
+            requireNonNull(taskId, "taskId is null");
+            requireNonNull(workspace, "workspace is null");
+        }
+
+        @Override
+        public String tokenId() {
+            return taskId;
+        }
+
+        public Set<Scope> scopes() {
+            return SCOPES;
+        }
+
+        @Override
+        public String actor() {
+            return "task:" + taskId;
+        }
+    }
 }

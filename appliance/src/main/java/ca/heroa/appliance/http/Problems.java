@@ -35,7 +35,7 @@ public final class Problems {
         if (code == ErrorCode.UNAUTHENTICATED) {
             response.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"heroa\"");
         }
-        if (code == ErrorCode.RATE_LIMITED && !error.arguments().isEmpty()) {
+        if ((code == ErrorCode.RATE_LIMITED || code == ErrorCode.TASK_QUEUE_FULL) && !error.arguments().isEmpty()) {
             response.header(HeaderNames.RETRY_AFTER, error.arguments().getFirst());
         }
         response.send(json.write(body(info.language(), error, info.requestId())));

@@ -8,7 +8,11 @@ public enum Scope {
     WORKSPACE_READ("workspace:read"),
     TOKENS_MANAGE("tokens:manage"),
     AUDIT_READ("audit:read"),
-    SECRETS_WRITE("secrets:write");
+    SECRETS_WRITE("secrets:write"),
+    IMAGES_WRITE("images:write"),
+    TEMPLATES_WRITE("templates:write"),
+    TASKS_RUN("tasks:run"),
+    STATE_WRITE("state:write");
 
     private final String value;
 
