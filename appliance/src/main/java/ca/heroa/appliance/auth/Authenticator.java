@@ -27,7 +27,7 @@ import static java.util.Objects.requireNonNull;
  * tokens get the same 401 after the same work (a keyed hash and a constant-time comparison); every failure is
  * audited and counted against the source address.
  */
-public final class Authenticator {
+public final class Authenticator implements RequestAuthenticator {
     private static final String BEARER = "Bearer ";
     private static final int MAX_HEADER_LENGTH = 512;
 
@@ -52,6 +52,7 @@ public final class Authenticator {
         this.decoyHash = hasher.hash(decoy);
     }
 
+    @Override
     public Principal authenticate(ServerRequest request) {
         RequestInfo info = RequestInfo.of(request);
         Optional<Duration> wait = limiter.retryAfter(info.sourceAddress());
