@@ -1,0 +1,48 @@
+package ca.heroa.appliance.podman;
+
+import io.helidon.config.Config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The {@code heroa.podman} configuration node.
+ *
+ * @param socket         optional; the Podman service's Unix socket, tried before {@code /run/podman/podman.sock}
+ * @param apiVersion     defaulted to {@code v4.0.0}; the libpod API version in request paths
+ * @param requestTimeout defaulted to {@code PT30S}; longest wait for an answer to any call (except waiting for a
+ *                       container to exit, which has its own timeout, and loading an image, which may take longer)
+ */
+public record PodmanSettings(Optional<Path> socket, String apiVersion, Duration requestTimeout) {
+    private static final Pattern API_VERSION = Pattern.compile("v[0-9]+\\.[0-9]+\\.[0-9]+");
+
+    public PodmanSettings {
+        requireNonNull(socket, "socket is null");
+        requireNonNull(apiVersion, "apiVersion is null");
+        if (!API_VERSION.matcher(apiVersion).matches()) {
+            throw new IllegalArgumentException("heroa.podman.api-version is v<major>.<minor>.<patch>, e.g. v4.0.0");
+        }
+        requireNonNull(requestTimeout, "requestTimeout is null");
+        if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+            throw new IllegalArgumentException("heroa.podman.request-timeout is positive");
+        }
+    }
+
+    public static PodmanSettings defaults() {
+        return new PodmanSettings(Optional.empty(), "v4.0.0", Duration.ofSeconds(30));
+    }
+
+    public static PodmanSettings from(Config podman) {
+        return new PodmanSettings(podman.get("socket").asString().asOptional().map(Path::of),
+                podman.get("api-version").asString().orElse("v4.0.0"),
+                podman.get("request-timeout").as(Duration.class).orElse(Duration.ofSeconds(30)));
+    }
+
+    public PodmanSettings withSocket(Path path) {
+        return new PodmanSettings(Optional.of(path), apiVersion, requestTimeout);
+    }
+}
