@@ -1,7 +1,28 @@
 package ca.heroa.appliance;
 
 import ca.heroa.appliance.api.ApiService;
+import ca.heroa.appliance.api.ImageService;
+import ca.heroa.appliance.api.ReviewService;
 import ca.heroa.appliance.api.SecretService;
+import ca.heroa.appliance.api.StateService;
+import ca.heroa.appliance.api.TaskService;
+import ca.heroa.appliance.api.TemplateService;
+import ca.heroa.appliance.image.ImageStore;
+import ca.heroa.appliance.persistence.PostgresImageStore;
+import ca.heroa.appliance.persistence.PostgresStateStore;
+import ca.heroa.appliance.persistence.PostgresTaskStore;
+import ca.heroa.appliance.persistence.PostgresTemplateStore;
+import ca.heroa.appliance.podman.PodmanClient;
+import ca.heroa.appliance.podman.PodmanDiscovery;
+import ca.heroa.appliance.podman.PodmanException;
+import ca.heroa.appliance.podman.PodmanUnavailableException;
+import ca.heroa.appliance.state.WorkspaceState;
+import ca.heroa.appliance.task.RunnableTemplate;
+import ca.heroa.appliance.task.TaskApi;
+import ca.heroa.appliance.task.TaskRuntime;
+import ca.heroa.appliance.task.TaskSeccomp;
+import ca.heroa.appliance.template.ResolvedTemplate;
+import ca.heroa.appliance.template.TemplateCatalog;
 import ca.heroa.appliance.audit.Checkpointer;
 import ca.heroa.appliance.barrier.Barrier;
 import ca.heroa.appliance.barrier.BarrierIntegrityException;
@@ -91,10 +112,13 @@ public final class Appliance implements AutoCloseable {
     private final KeyRing keys;
     private final Vault vault;
     private final Checkpointer checkpointer;
+    private final PodmanClient podman;
+    private final TemplateCatalog templates;
+    private final TaskRuntime tasks;
 
     private Appliance(Database database, GroupCommitLog log, WebServer server, ServerTls tls, List<ApiService> services,
                       Optional<TokenSecret> firstAdminToken, ScheduledExecutorService housekeeping, DataDirectoryLock lock, KeyRing keys,
-                      Vault vault, Checkpointer checkpointer) {
+                      Vault vault, Checkpointer checkpointer, PodmanClient podman, TemplateCatalog templates, TaskRuntime tasks) {
         this.database = database;
         this.log = log;
         this.server = server;
@@ -106,6 +130,9 @@ public final class Appliance implements AutoCloseable {
         this.keys = keys;
         this.vault = vault;
         this.checkpointer = checkpointer;
+        this.podman = podman;
+        this.templates = templates;
+        this.tasks = tasks;
     }
 
     /** Starts the appliance from the {@code heroa} config node. */
@@ -129,12 +156,16 @@ public final class Appliance implements AutoCloseable {
         CompletableFuture<KeyCustody> custodyOpening = CompletableFuture.supplyAsync(() -> Custody.open(settings.hsm()), Appliance::startupThread);
         CompletableFuture<MetricsObserver> metrics = CompletableFuture.supplyAsync(
                 () -> MetricsObserver.create(), Appliance::startupThread);
+        CompletableFuture<PodmanClient> podmanOpening = CompletableFuture.supplyAsync(() -> PodmanDiscovery.connect(settings.podman()),
+                Appliance::startupThread);
         Storage storage;
         ServerTls tls;
         JsonCodec json;
         KeyCustody custody;
+        PodmanClient podman;
         try {
             json = new JsonCodec(settings.limits());
+            podman = podmanOpening.join();
             metrics.join();
             custody = custodyOpening.join();
             tls = ServerTls.load(settings.tls(), settings.dataDirectory(), custody);
@@ -142,10 +173,12 @@ public final class Appliance implements AutoCloseable {
         } catch (RuntimeException e) {
             opening.thenAccept(Database::close);
             custodyOpening.thenAccept(KeyCustody::close);
+            podmanOpening.thenAccept(PodmanClient::close);
             throw unwrap(e);
         }
         Clock clock = Clock.systemUTC();
         KeyRing keys = null;
+        TaskRuntime tasks = null;
         try {
             keys = storage.keyRing(custody, settings, clock, true);
             TokenHasher hasher = new TokenHasher(keys::tokenHashKey);
@@ -156,11 +189,28 @@ public final class Appliance implements AutoCloseable {
             TokenStore tokens = new CachingTokenStore(storage.tokens(), new ExpiringCache<>(settings.cacheTimeToLive(), CACHE_CAPACITY, clock));
             FailedAuthenticationLimiter limiter = new FailedAuthenticationLimiter(settings.authFailureLimit(), settings.authFailureWindow(), 100_000, clock);
             Authenticator authenticator = new Authenticator(tokens, workspaces, hasher, limiter, storage.audit(), clock);
-            Vault vault = new Vault(storage.secrets(), new Barrier(keys), settings.vault(), clock);
+            Barrier barrier = new Barrier(keys);
+            Vault vault = new Vault(storage.secrets(), barrier, settings.vault(), clock);
+            WorkspaceState state = new WorkspaceState(storage.states(), barrier, settings.state(), clock);
+            ImageStore images = storage.images();
+            TemplateCatalog templates = new TemplateCatalog(storage.templates(), images::holds, settings.templates(), clock);
+            TaskApi taskApi = (routing, taskAuthenticator) ->
+                    Main.routing(routing, problems, List.of(new StateService(taskAuthenticator, workspaces, state, json)));
+            tasks = new TaskRuntime(settings.tasks(), settings.applianceId(), podman, storage.tasks(),
+                    (caller, name, version) -> templates.resolve(caller, name, version).map(Appliance::runnable), vault, barrier, taskApi,
+                    java.nio.file.Path.of("/sys/fs/cgroup"), TaskSeccomp.install(settings.dataDirectory().resolve("tasks")), clock);
+            // Before the first request: whatever a crash left (containers, unfinished tasks) is removed and recorded.
+            tasks.reconcile();
             List<ApiService> services = List.of(
                     new WorkspaceService(authenticator, workspaces, keys, json, clock),
                     new TokenService(authenticator, tokens, workspaces, hasher, json, clock),
                     new SecretService(authenticator, workspaces, vault, json),
+                    new StateService(authenticator, workspaces, state, json),
+                    new ImageService(authenticator, workspaces, images, podman, templates::imageUsedBy, settings.images(),
+                            settings.dataDirectory().resolve("uploads"), json, clock),
+                    new TemplateService(authenticator, workspaces, templates, json),
+                    new ReviewService(authenticator, templates, json),
+                    new TaskService(authenticator, workspaces, tasks, json),
                     new AuditService(authenticator, storage.audit(), json),
                     new OpenApiService());
             KeyRing keyRing = keys;
@@ -168,7 +218,7 @@ public final class Appliance implements AutoCloseable {
                     .host(settings.host())
                     .port(settings.port())
                     .tls(tls.tls())
-                    .maxPayloadSize(settings.limits().maxBodyBytes() * 4L)
+                    .maxPayloadSize(settings.maxPayloadBytes())
                     .directHandlers(directHandlers(json))
                     .featuresDiscoverServices(false)
                     .putSocket(ADMIN_SOCKET, socket -> socket.host("127.0.0.1").port(settings.adminPort()).tls(tls.tls())
@@ -189,11 +239,16 @@ public final class Appliance implements AutoCloseable {
                     .start();
             Checkpointer checkpointer = storage.checkpointer(custody, settings, clock);
             ScheduledExecutorService housekeeping = scheduleHousekeeping(storage, keys, checkpointer, settings, clock);
-            return new Appliance(storage.database(), storage.log(), server, tls, services, firstAdmin, housekeeping, lock, keys, vault, checkpointer);
+            return new Appliance(storage.database(), storage.log(), server, tls, services, firstAdmin, housekeeping, lock, keys, vault, checkpointer,
+                    podman, templates, tasks);
         } catch (RuntimeException e) {
+            if (tasks != null) {
+                tasks.close();
+            }
             if (keys != null) {
                 keys.close();
             }
+            podman.close();
             custody.close();
             storage.close();
             throw e;
@@ -321,6 +376,14 @@ public final class Appliance implements AutoCloseable {
                     LOG.log(Level.ERROR, "a wrapped key failed its integrity check: " + error.getMessage());
                     problems.send(request, response, new ApiException(ErrorCode.INTEGRITY_FAILURE));
                 })
+                .error(PodmanUnavailableException.class, (request, response, error) -> {
+                    LOG.log(Level.WARNING, "Podman unavailable; operation refused: " + error.getMessage());
+                    problems.send(request, response, new ApiException(ErrorCode.PODMAN_UNAVAILABLE));
+                })
+                .error(PodmanException.class, (request, response, error) -> {
+                    LOG.log(Level.ERROR, "Podman refused a call: " + error.getMessage());
+                    problems.send(request, response, new ApiException(ErrorCode.INTERNAL));
+                })
                 .error(Exception.class, problems::sendUnexpected);
     }
 
@@ -362,6 +425,21 @@ public final class Appliance implements AutoCloseable {
         return vault;
     }
 
+    /** Template versions and their review (for tests that look behind the API). */
+    public TemplateCatalog templates() {
+        return templates;
+    }
+
+    /** The task runtime (for tests and benchmarks that look behind the API). */
+    public TaskRuntime taskRuntime() {
+        return tasks;
+    }
+
+    /** Where tasks' tmpfs directories live (secrets, token, input, state socket), for tests that check they are gone. */
+    public java.nio.file.Path taskRuntimeDirectory() {
+        return tasks.settings().runtimeDirectory();
+    }
+
     /** The appliance's keys (for tests that look behind the API). */
     public KeyRing keys() {
         return keys;
@@ -371,6 +449,8 @@ public final class Appliance implements AutoCloseable {
     public void close() {
         housekeeping.shutdownNow();
         server.stop();
+        // Running tasks are killed and recorded as cancelled while the audit log and the database still work.
+        tasks.close();
         try {
             // What this process wrote since the last checkpoint is signed before it stops, while it still vouches for it.
             checkpointer.now();
@@ -379,25 +459,39 @@ public final class Appliance implements AutoCloseable {
         }
         keys.close();
         keys.custody().close();
+        podman.close();
         log.close();
         database.close();
         lock.close();
     }
 
+    /** A resolved template version as the task runtime runs it. */
+    private static RunnableTemplate runnable(ResolvedTemplate template) {
+        var manifest = template.manifest();
+        var resources = manifest.resources();
+        return new RunnableTemplate(template.owner(), template.name(), template.version(), manifest.image(), manifest.command(),
+                manifest.environment(), new RunnableTemplate.Limits(resources.cpuMillis(), resources.memoryMiB(), resources.pids(),
+                resources.tmpfsMiB(), resources.timeoutSeconds()), manifest.secrets());
+    }
+
     /** The database with its audit writer and stores. */
     record Storage(Database database, GroupCommitLog log, PostgresWorkspaceStore workspaces, PostgresTokenStore tokens,
                    PostgresAuditTrail audit, PostgresSecretStore secrets, PostgresWrappedKeyStore wrappedKeys, PostgresCheckpointStore checkpoints,
+                   PostgresStateStore states, PostgresImageStore images, PostgresTemplateStore templates, PostgresTaskStore tasks,
                    Optional<DataDirectoryLock> lock) implements AutoCloseable {
         static Storage create(Database database, ApplianceSettings settings, GroupCommitLog.Observer observer) {
             GroupCommitLog log = new GroupCommitLog(database.dataSource(), settings.auditBatchMax(), settings.auditQueueCapacity(), observer);
             return new Storage(database, log, new PostgresWorkspaceStore(database.dataSource(), log),
                     new PostgresTokenStore(database.dataSource(), log), new PostgresAuditTrail(database.dataSource(), log),
                     new PostgresSecretStore(database.dataSource(), log), new PostgresWrappedKeyStore(database.dataSource()),
-                    new PostgresCheckpointStore(database.dataSource()), Optional.empty());
+                    new PostgresCheckpointStore(database.dataSource()), new PostgresStateStore(database.dataSource(), log),
+                    new PostgresImageStore(database.dataSource(), log), new PostgresTemplateStore(database.dataSource(), log),
+                    new PostgresTaskStore(database.dataSource(), log), Optional.empty());
         }
 
         Storage holding(DataDirectoryLock held) {
-            return new Storage(database, log, workspaces, tokens, audit, secrets, wrappedKeys, checkpoints, Optional.of(held));
+            return new Storage(database, log, workspaces, tokens, audit, secrets, wrappedKeys, checkpoints, states, images, templates, tasks,
+                    Optional.of(held));
         }
 
         /**

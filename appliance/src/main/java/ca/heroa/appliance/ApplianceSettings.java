@@ -1,5 +1,11 @@
 package ca.heroa.appliance;
 
+import ca.heroa.appliance.image.ImageSettings;
+import ca.heroa.appliance.podman.PodmanSettings;
+import ca.heroa.appliance.state.StateSettings;
+import ca.heroa.appliance.task.TaskSettings;
+import ca.heroa.appliance.template.TemplateLimits;
+
 import ca.heroa.appliance.custody.HsmSettings;
 import ca.heroa.appliance.http.JsonLimits;
 import ca.heroa.appliance.persistence.DatabaseSettings;
@@ -35,7 +41,12 @@ record ApplianceSettings(
         long checkpointEveryEntries,
         Duration checkpointInterval,
         HsmSettings hsm,
-        VaultLimits vault) {
+        VaultLimits vault,
+        PodmanSettings podman,
+        ImageSettings images,
+        TemplateLimits templates,
+        StateSettings state,
+        TaskSettings tasks) {
 
     ApplianceSettings {
         requireNonNull(dataDirectory, "dataDirectory is null");
@@ -57,6 +68,11 @@ record ApplianceSettings(
         requireNonNull(checkpointInterval, "checkpointInterval is null");
         requireNonNull(hsm, "hsm is null");
         requireNonNull(vault, "vault is null");
+        requireNonNull(podman, "podman is null");
+        requireNonNull(images, "images is null");
+        requireNonNull(templates, "templates is null");
+        requireNonNull(state, "state is null");
+        requireNonNull(tasks, "tasks is null");
         if (vault.maxValueBytes() > limits.maxBodyBytes() * 4L) {
             throw new IllegalArgumentException("heroa.vault.max-value-bytes cannot exceed what the server accepts: 4 × heroa.limits.max-body-bytes ("
                     + limits.maxBodyBytes() * 4L + ")");
@@ -93,6 +109,30 @@ record ApplianceSettings(
                 audit.get("checkpoint-every").asLong().orElse(1000L),
                 audit.get("checkpoint-interval").as(Duration.class).orElse(Duration.ofMinutes(5)),
                 HsmSettings.from(heroa.get("hsm"), dataDirectory),
-                VaultLimits.from(heroa.get("vault")));
+                VaultLimits.from(heroa.get("vault")),
+                PodmanSettings.from(heroa.get("podman")),
+                ImageSettings.from(heroa.get("images")),
+                TemplateLimits.from(heroa.get("templates")),
+                StateSettings.from(heroa.get("state")),
+                TaskSettings.from(heroa.get("tasks"), Path.of("/dev/shm", "heroa-" + applianceId(dataDirectory))));
+    }
+
+    /**
+     * This appliance's name on the host: the label on its containers and the name of its cgroup and task directory, so
+     * that its reconciler removes only what it left, even when several appliances share one Podman. Derived from the
+     * data directory, so a restart on the same data finds its own leftovers.
+     */
+    String applianceId() {
+        return applianceId(dataDirectory);
+    }
+
+    private static String applianceId(Path dataDirectory) {
+        byte[] digest = ca.heroa.hsm.Fips.sha256().digest(dataDirectory.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return java.util.HexFormat.of().formatHex(digest, 0, 6);
+    }
+
+    /** The largest request body any route accepts: JSON bodies, secrets, state values and image archives each check their own. */
+    long maxPayloadBytes() {
+        return Math.max(Math.max(limits.maxBodyBytes() * 4L, state.maxValueBytes()), images.maxArchiveBytes());
     }
 }

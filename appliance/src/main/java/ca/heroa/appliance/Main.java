@@ -1,6 +1,7 @@
 package ca.heroa.appliance;
 
 import ca.heroa.appliance.api.ApiService;
+import ca.heroa.appliance.api.StateService;
 import ca.heroa.appliance.audit.AuditEvent;
 import ca.heroa.appliance.audit.AuditVerification;
 import ca.heroa.appliance.audit.AuditExport;
@@ -84,6 +85,8 @@ public final class Main implements Callable<Integer> {
     /** The route table: request info, every API service, a problem for anything unmatched, and error mapping. */
     static void routing(HttpRouting.Builder routing, Problems problems, List<ApiService> services) {
         routing.addFilter(new RequestInfoFilter());
+        // State keys are checked on the raw path, before Helidon normalises it for routing ("a/../b" must not become "b").
+        routing.addFilter(StateService.keyFilter());
         services.forEach(routing::register);
         routing.any((request, response) -> problems.send(request, response, new ApiException(ErrorCode.NOT_FOUND)));
         Appliance.errorHandling(routing, problems);

@@ -62,10 +62,20 @@ class ArchitectureTest {
     static final ArchRule SECRET_VALUES_ONLY_FOR_DELIVERY = noClasses()
             .that().resideInAPackage("ca.heroa.appliance..")
             .and().resideOutsideOfPackage("ca.heroa.appliance.vault..")
+            .and().doNotHaveFullyQualifiedName("ca.heroa.appliance.task.TaskRunner")
             .should().callMethod(ca.heroa.appliance.vault.Vault.class, "reveal", ca.heroa.appliance.workspace.WorkspaceId.class,
                     ca.heroa.appliance.vault.SecretName.class)
             .orShould().dependOnClassesThat().haveFullyQualifiedName("ca.heroa.appliance.vault.SecretValue")
-            .because("a secret value leaves the vault only to be delivered to a task; no API route or log reads it");
+            .because("a secret value leaves the vault only to be delivered to a task (TaskRunner writes it into the task's tmpfs);"
+                    + " no API route or log reads it");
+
+    static final ArchRule ONLY_THE_PODMAN_CLIENT_TALKS_TO_PODMAN = noClasses()
+            .that().resideInAPackage("ca.heroa.appliance..")
+            .and().resideOutsideOfPackage("ca.heroa.appliance.podman..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.helidon.webclient..")
+            .orShould().callConstructor(ProcessBuilder.class, String[].class)
+            .orShould().callConstructor(ProcessBuilder.class, java.util.List.class)
+            .because("Podman is driven only through its REST API by the podman package's PodmanClient, never by a CLI process");
 
     static final ArchRule NO_PACKAGE_CYCLES = slices().matching("ca.heroa.appliance.(*)..").should().beFreeOfCycles()
             .because("packages form a layered graph: api -> auth -> token/workspace/audit -> http; persistence implements the domain");
@@ -76,7 +86,8 @@ class ArchitectureTest {
     static void importClasses() {
         classes = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .importPackages("ca.heroa.appliance", "java.sql", "sun.security.pkcs11", "org.bouncycastle", "javax.crypto", "java.security");
+                .importPackages("ca.heroa.appliance", "java.sql", "sun.security.pkcs11", "org.bouncycastle", "javax.crypto", "java.security",
+                        "io.helidon.webclient", "java.lang");
     }
 
     @Test
@@ -112,6 +123,11 @@ class ArchitectureTest {
     @Test
     void secretValuesOnlyForDelivery() {
         SECRET_VALUES_ONLY_FOR_DELIVERY.check(classes);
+    }
+
+    @Test
+    void onlyThePodmanClientTalksToPodman() {
+        ONLY_THE_PODMAN_CLIENT_TALKS_TO_PODMAN.check(classes);
     }
 
     @Test

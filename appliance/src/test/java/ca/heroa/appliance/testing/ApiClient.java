@@ -96,6 +96,25 @@ public final class ApiClient {
         }
     }
 
+    /** POST of a raw body (an image archive) with the given content type and extra headers. */
+    public Response postBytes(String path, String token, byte[] body, String contentType, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("https://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(120))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", contentType);
+        headers.forEach(request::header);
+        try {
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers().map(), response.body());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Response get(String path, String token) {
         return send("GET", path, Optional.of(token), Optional.empty(), Map.of());
     }

@@ -34,6 +34,7 @@ public final class ApplianceProcess {
                 "-Djdk.tls.namedGroups=secp256r1,secp384r1",
                 "-cp", System.getProperty("java.class.path"),
                 "-Dheroa.data-dir=" + data,
+                "-Dheroa.podman.socket=" + TestPodman.socket(),
                 "ca.heroa.appliance.Main"));
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

@@ -58,6 +58,9 @@ public final class TestAppliance {
         values.put("heroa.server.port", "0");
         values.put("heroa.server.admin-port", "0");
         values.putAll(TestCustody.hsmConfig());
+        values.put("heroa.podman.socket", TestPodman.socket().toString());
+        values.put("heroa.tasks.max-concurrent", "4");
+        values.put("heroa.tasks.max-queued", "4");
         values.putAll(overrides);
         return Config.just(ConfigSources.create(values)).get("heroa");
     }

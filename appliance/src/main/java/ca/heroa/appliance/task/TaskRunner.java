@@ -1,0 +1,250 @@
+package ca.heroa.appliance.task;
+
+import ca.heroa.appliance.audit.AuditEvent;
+import ca.heroa.appliance.audit.Outcome;
+import ca.heroa.appliance.auth.Principal;
+import ca.heroa.appliance.barrier.Barrier;
+import ca.heroa.appliance.barrier.ObjectKind;
+import ca.heroa.appliance.podman.BindMount;
+import ca.heroa.appliance.podman.ContainerId;
+import ca.heroa.appliance.podman.ContainerInfo;
+import ca.heroa.appliance.podman.ContainerLogs;
+import ca.heroa.appliance.podman.ContainerSpec;
+import ca.heroa.appliance.podman.PodmanClient;
+import ca.heroa.appliance.podman.TmpfsMount;
+import ca.heroa.appliance.vault.SecretName;
+import ca.heroa.appliance.vault.SecretValue;
+import ca.heroa.appliance.vault.Vault;
+
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Runs one task from its slot to its final state: a fresh hardened container (see {@link PodmanClient} for the
+ * flags no template can change), its secrets, token and input written into its tmpfs directory before its process
+ * starts, its state socket, the wait with a deadline, then exit code, output and cgroup usage, and removal of
+ * everything it had. The final state and its audit entry are stored last.
+ */
+final class TaskRunner {
+    private static final System.Logger LOG = System.getLogger(TaskRunner.class.getName());
+    private static final long MIB = 1024L * 1024;
+    private static final Duration KILL_GRACE = Duration.ofSeconds(15);
+
+    private final TaskSettings settings;
+    private final String applianceId;
+    private final PodmanClient podman;
+    private final TaskStore store;
+    private final Vault vault;
+    private final Barrier barrier;
+    private final TaskApi api;
+    private final Cgroups cgroups;
+    private final java.nio.file.Path seccompProfile;
+    private final Clock clock;
+
+    TaskRunner(TaskSettings settings, String applianceId, PodmanClient podman, TaskStore store, Vault vault, Barrier barrier, TaskApi api,
+               Cgroups cgroups, java.nio.file.Path seccompProfile, Clock clock) {
+        this.settings = requireNonNull(settings, "settings is null");
+        this.applianceId = requireNonNull(applianceId, "applianceId is null");
+        this.podman = requireNonNull(podman, "podman is null");
+        this.store = requireNonNull(store, "store is null");
+        this.vault = requireNonNull(vault, "vault is null");
+        this.barrier = requireNonNull(barrier, "barrier is null");
+        this.api = requireNonNull(api, "api is null");
+        this.cgroups = requireNonNull(cgroups, "cgroups is null");
+        this.seccompProfile = requireNonNull(seccompProfile, "seccompProfile is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** Runs the task and stores how it ended. Never throws for a task's failure; only a failing audit log stops the record. */
+    void run(Execution execution) {
+        TaskRecord task = execution.accepted();
+        if (execution.cancelledBecause().isPresent()) {
+            finish(execution, new Result(TaskStatus.CANCELLED, Optional.empty(), Optional.empty(), execution.cancelledBecause(), Optional.empty()));
+            return;
+        }
+        TaskDirectory directory = null;
+        TaskSocket socket = null;
+        ContainerId container = null;
+        Result result;
+        try {
+            directory = TaskDirectory.create(settings.runtimeDirectory(), task.id());
+            container = podman.createContainer(spec(execution, directory));
+            execution.container(container);
+            ContainerInfo info = podman.inspectContainer(container);
+            // Host IDs above 2^31 (Podman's default range) pass through an int as the same 32-bit uid_t.
+            int uid = (int) (info.hostUidOfContainerRoot() + settings.userId());
+            int gid = (int) (info.hostGidOfContainerRoot() + settings.groupId());
+            Optional<String> missing = deliverSecrets(execution, directory, uid, gid);
+            if (missing.isPresent()) {
+                result = new Result(TaskStatus.FAILED, Optional.empty(), Optional.empty(), Optional.of("secret-missing:" + missing.get()),
+                        Optional.empty());
+            } else {
+                byte[] token = TaskSocket.newToken();
+                try {
+                    directory.write("token", token, uid, gid);
+                    socket = TaskSocket.open(directory.socket(), new Principal.Task(task.id().value(), task.workspace()), token, api);
+                } finally {
+                    TaskSocket.wipe(token);
+                }
+                if (execution.input().isPresent()) {
+                    byte[] input = execution.input().get();
+                    directory.write("input", input, uid, gid);
+                    Arrays.fill(input, (byte) 0);
+                }
+                directory.handOver(uid, gid);
+                result = runContainer(execution, container);
+            }
+        } catch (RuntimeException e) {
+            // Podman refused or vanished, or the host refused a file: the task did not run (or not to its end).
+            LOG.log(Level.WARNING, "task " + task.id() + " failed in the runtime: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            result = new Result(TaskStatus.FAILED, Optional.empty(), Optional.empty(), Optional.of("runtime-error"), Optional.empty());
+        } finally {
+            cleanUp(task.id(), container, socket, directory);
+        }
+        finish(execution, result);
+    }
+
+    private Result runContainer(Execution execution, ContainerId container) {
+        TaskRecord task = execution.accepted();
+        if (execution.cancelledBecause().isPresent()) {
+            return new Result(TaskStatus.CANCELLED, Optional.empty(), Optional.empty(), execution.cancelledBecause(), Optional.empty());
+        }
+        Instant startedAt = clock.instant();
+        if (!store.start(task.id(), startedAt, event(execution, "task.started", Outcome.SUCCESS, Map.of()))) {
+            return new Result(TaskStatus.CANCELLED, Optional.empty(), Optional.empty(), Optional.of("no-longer-queued"), Optional.empty());
+        }
+        long started = System.nanoTime();
+        podman.startContainer(container);
+        PeakSampler sampler = PeakSampler.start(cgroups, task.id());
+        Optional<Integer> exit = podman.waitForExit(container, Duration.ofSeconds(execution.template().limits().timeoutSeconds()));
+        long wallMillis = (System.nanoTime() - started) / 1_000_000;
+        boolean timedOut = exit.isEmpty();
+        if (timedOut) {
+            podman.killContainer(container);
+            podman.waitForExit(container, KILL_GRACE);
+        }
+        Cgroups.Peaks peaks = sampler.stop();
+        ContainerInfo ended = podman.inspectContainer(container);
+        ContainerLogs logs = podman.logs(container, settings.outputMaxBytes());
+        ResourceUsage usage = cgroups.read(task.id(), peaks, wallMillis);
+        Optional<TaskOutput> output = Optional.of(new TaskOutput(logs.stdout(), logs.stdoutTruncated(), logs.stderr(), logs.stderrTruncated()));
+        Optional<Integer> exitCode = timedOut ? Optional.empty() : ended.exitCode().or(() -> exit);
+        if (execution.cancelledBecause().isPresent()) {
+            return new Result(TaskStatus.CANCELLED, exitCode, Optional.of(usage), execution.cancelledBecause(), output);
+        }
+        if (timedOut) {
+            return new Result(TaskStatus.TIMED_OUT, Optional.empty(), Optional.of(usage), Optional.of("timeout"), output);
+        }
+        // Podman's own flag is not set on every host (cgroup v1); the kernel's count, or a SIGKILL at the memory limit, says the same.
+        boolean killedForMemory = ended.oomKilled() || peaks.oomKills() > 0
+                || (exitCode.orElse(0) == 137 && peaks.memoryBytes() >= execution.template().limits().memoryMiB() * MIB);
+        if (killedForMemory) {
+            return new Result(TaskStatus.FAILED, exitCode, Optional.of(usage), Optional.of("oom-killed"), output);
+        }
+        boolean succeeded = exitCode.orElse(-1) == 0;
+        return new Result(succeeded ? TaskStatus.SUCCEEDED : TaskStatus.FAILED, exitCode, Optional.of(usage),
+                succeeded ? Optional.empty() : Optional.of("exit-status"), output);
+    }
+
+    /** Writes each declared secret into the task's tmpfs; returns the name of one the vault no longer holds, if any. */
+    private Optional<String> deliverSecrets(Execution execution, TaskDirectory directory, int uid, int gid) {
+        for (SecretName name : execution.template().secrets()) {
+            Optional<SecretValue> revealed = vault.reveal(execution.accepted().workspace(), name);
+            if (revealed.isEmpty()) {
+                return Optional.of(name.value());
+            }
+            try (SecretValue value = revealed.get()) {
+                byte[] bytes = value.copy();
+                try {
+                    directory.write("secrets/" + name.value(), bytes, uid, gid);
+                } finally {
+                    Arrays.fill(bytes, (byte) 0);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private ContainerSpec spec(Execution execution, TaskDirectory directory) {
+        TaskRecord task = execution.accepted();
+        RunnableTemplate template = execution.template();
+        Map<String, String> environment = new HashMap<>(template.environment());
+        environment.put("HEROA_TASK_ID", task.id().value());
+        environment.put("HEROA_WORKSPACE", task.workspace().value());
+        environment.put("HEROA_STATE_SOCKET", TaskDirectory.MOUNT_POINT + "/state.sock");
+        environment.put("HEROA_TOKEN_FILE", TaskDirectory.MOUNT_POINT + "/token");
+        environment.put("HEROA_SECRETS_DIR", TaskDirectory.MOUNT_POINT + "/secrets");
+        Map<String, String> labels = Map.of(
+                TaskLabels.TASK_ID, task.id().value(),
+                TaskLabels.WORKSPACE, task.workspace().value(),
+                TaskLabels.APPLIANCE, applianceId);
+        RunnableTemplate.Limits limits = template.limits();
+        return new ContainerSpec("heroa-" + task.id().value(), template.image(), template.command(), environment, labels,
+                settings.userId() + ":" + settings.groupId(),
+                List.of(new TmpfsMount("/tmp", limits.tmpfsMiB() * MIB, settings.tmpfsInodes(), "1777")),
+                List.of(new BindMount(directory.path(), TaskDirectory.MOUNT_POINT, true)),
+                limits.memoryMiB() * MIB, limits.cpuMillis(), limits.pids(), settings.shmMiB() * MIB, Optional.of(cgroups.parentOf(task.id())),
+                Optional.of(seccompProfile));
+    }
+
+    private void cleanUp(TaskId id, ContainerId container, TaskSocket socket, TaskDirectory directory) {
+        if (container != null) {
+            try {
+                podman.removeContainer(container);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "container of task " + id + " not removed yet (" + e.getMessage() + "); the reconciler will");
+            }
+        }
+        if (socket != null) {
+            socket.close();
+        }
+        if (directory != null) {
+            try {
+                directory.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "files of task " + id + " not removed yet (" + e.getMessage() + "); the reconciler will");
+            }
+        }
+        cgroups.remove(id);
+    }
+
+    private void finish(Execution execution, Result result) {
+        TaskRecord task = execution.accepted();
+        Instant endedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Optional<TaskStore.SealedOutput> sealed = result.output().map(output -> barrier.inWorkspace(task.workspace(), sealer ->
+                new TaskStore.SealedOutput(endedAt,
+                        sealer.seal(ObjectKind.TASK_OUTPUT, task.id() + "/stdout", 1, endedAt, output.stdout()), output.stdoutTruncated(),
+                        sealer.seal(ObjectKind.TASK_OUTPUT, task.id() + "/stderr", 1, endedAt, output.stderr()), output.stderrTruncated())));
+        Map<String, String> details = new HashMap<>();
+        result.exitCode().ifPresent(code -> details.put("exitCode", Integer.toString(code)));
+        result.usage().ifPresent(usage -> details.putAll(usage.details()));
+        result.reason().ifPresent(reason -> details.put("reason", reason));
+        result.output().ifPresent(output -> {
+            details.put("stdoutTruncated", Boolean.toString(output.stdoutTruncated()));
+            details.put("stderrTruncated", Boolean.toString(output.stderrTruncated()));
+        });
+        Outcome outcome = result.status() == TaskStatus.SUCCEEDED ? Outcome.SUCCESS : Outcome.FAILURE;
+        store.finish(task.id(), new TaskStore.Ending(result.status(), endedAt, result.exitCode(), result.usage(), result.reason(), sealed),
+                event(execution, result.status().auditAction(), outcome, details));
+    }
+
+    /** The audit entry of a step of this task: who asked, which template (name, version, owner, image digest), and {@code more}. */
+    private static AuditEvent event(Execution execution, String action, Outcome outcome, Map<String, String> more) {
+        return TaskRuntime.event(execution.context(), execution.accepted(), action, outcome, more);
+    }
+
+    /** How the task ended, before it is stored. */
+    private record Result(TaskStatus status, Optional<Integer> exitCode, Optional<ResourceUsage> usage, Optional<String> reason,
+                          Optional<TaskOutput> output) {
+    }
+}
