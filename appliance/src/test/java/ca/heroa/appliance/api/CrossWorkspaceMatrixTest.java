@@ -109,7 +109,9 @@ class CrossWorkspaceMatrixTest {
     }
 
     private static Request request(Operation operation, String workspace, String tokenId) {
-        String path = operation.pathTemplate().replace("{workspace}", workspace).replace("{token}", tokenId).replace("{name}", "matrix-probe");
+        String path = operation.pathTemplate().replace("{workspace}", workspace).replace("{token}", tokenId).replace("{name}", "matrix-probe")
+                .replace("{key}", "matrix/probe").replace("{version}", "1").replace("{digest}", "sha256:" + "0".repeat(64))
+                .replace("{task}", "task_" + "0".repeat(24));
         if (operation.workspaceInQuery()) {
             path = path + "?workspace=" + workspace;
         }

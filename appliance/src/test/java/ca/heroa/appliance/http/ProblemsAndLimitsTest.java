@@ -70,7 +70,8 @@ class ProblemsAndLimitsTest {
                 .getSocketFactory().createSocket("localhost", TestAppliance.get().port())) {
             socket.setSoTimeout(10_000);
             String request = "POST /v1/workspaces HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + admin
-                    + "\r\nContent-Type: application/json\r\nAccept-Language: fr\r\nContent-Length: 400000\r\n\r\n";
+                    // Over the server-wide cap, which is the largest any route takes (an image archive, 512 MiB by default).
+                    + "\r\nContent-Type: application/json\r\nAccept-Language: fr\r\nContent-Length: " + (512L * 1024 * 1024 + 1) + "\r\n\r\n";
             socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             socket.getOutputStream().flush();
             String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
