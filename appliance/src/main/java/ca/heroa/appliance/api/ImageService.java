@@ -163,6 +163,7 @@ public final class ImageService implements ApiService {
             e.loaded().forEach(this::removeIfUnheld);
             throw new ApiException(ErrorCode.INVALID_IMAGE_ARCHIVE, e.reason());
         } catch (PodmanUnavailableException e) {
+            LOG.log(System.Logger.Level.WARNING, "image load refused, Podman unavailable: " + e.getMessage());
             throw new ApiException(ErrorCode.PODMAN_UNAVAILABLE, e);
         }
     }
