@@ -49,8 +49,8 @@ final class LibpodClient implements PodmanClient {
     /** Time for Podman to answer once the container stopped, on top of the caller's wait. */
     private static final Duration WAIT_MARGIN = Duration.ofSeconds(5);
     private static final long CPU_PERIOD_MICROS = 100_000;
-    private static final int REMOVE_ATTEMPTS = 8;
-    private static final Duration REMOVE_RETRY_PAUSE = Duration.ofMillis(100);
+    private static final int REMOVE_ATTEMPTS = 15;
+    private static final Duration REMOVE_RETRY_PAUSE = Duration.ofMillis(10);
 
     private final UnixDomainSocketAddress address;
     private final Path socket;
@@ -215,8 +215,10 @@ final class LibpodClient implements PodmanClient {
         requireNonNull(id, "id is null");
         requireNonNull(wait, "wait is null");
         // When the wait is cut, interrupting its thread closes its connection, and Podman ends the wait with it.
+        // Podman checks the condition every "interval" (250 ms by default): a task that ends at once would wait that long.
         HttpClientRequest request = request(Method.POST, "/containers/" + id + "/wait")
                 .queryParam("condition", "exited", "stopped")
+                .queryParam("interval", "10ms")
                 .readTimeout(wait.plus(WAIT_MARGIN));
         Optional<Answer> answer = within(wait, () -> {
             try (HttpClientResponse response = request.request()) {

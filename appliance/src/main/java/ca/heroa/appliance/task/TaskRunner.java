@@ -76,11 +76,14 @@ final class TaskRunner {
         TaskSocket socket = null;
         ContainerId container = null;
         Result result;
+        PhaseTimer timer = new PhaseTimer();
         try {
             directory = TaskDirectory.create(settings.runtimeDirectory(), task.id());
             container = podman.createContainer(spec(execution, directory));
+            timer.mark("create");
             execution.container(container);
             ContainerInfo info = podman.inspectContainer(container);
+            timer.mark("inspect");
             // Host IDs above 2^31 (Podman's default range) pass through an int as the same 32-bit uid_t.
             int uid = (int) (info.hostUidOfContainerRoot() + settings.userId());
             int gid = (int) (info.hostGidOfContainerRoot() + settings.groupId());
@@ -102,7 +105,8 @@ final class TaskRunner {
                     Arrays.fill(input, (byte) 0);
                 }
                 directory.handOver(uid, gid);
-                result = runContainer(execution, container);
+                timer.mark("deliver");
+                result = runContainer(execution, container, timer);
             }
         } catch (RuntimeException e) {
             // Podman refused or vanished, or the host refused a file: the task did not run (or not to its end).
@@ -110,11 +114,17 @@ final class TaskRunner {
             result = new Result(TaskStatus.FAILED, Optional.empty(), Optional.empty(), Optional.of("runtime-error"), Optional.empty());
         } finally {
             cleanUp(task.id(), container, socket, directory);
+            timer.mark("clean-up");
         }
         finish(execution, result);
+        timer.mark("finish");
+        LOG.log(Level.DEBUG, () -> "task " + task.id() + " phases (ms): " + timer);
+        // The task's cgroups go once Podman's monitor has left them too, which can take a moment after the container is
+        // gone; nothing waits for that (what a crash leaves, the reconciler removes).
+        Thread.ofVirtual().name("heroa-cgroup-" + task.id()).start(() -> cgroups.remove(task.id()));
     }
 
-    private Result runContainer(Execution execution, ContainerId container) {
+    private Result runContainer(Execution execution, ContainerId container, PhaseTimer timer) {
         TaskRecord task = execution.accepted();
         if (execution.cancelledBecause().isPresent()) {
             return new Result(TaskStatus.CANCELLED, Optional.empty(), Optional.empty(), execution.cancelledBecause(), Optional.empty());
@@ -123,8 +133,10 @@ final class TaskRunner {
         if (!store.start(task.id(), startedAt, event(execution, "task.started", Outcome.SUCCESS, Map.of()))) {
             return new Result(TaskStatus.CANCELLED, Optional.empty(), Optional.empty(), Optional.of("no-longer-queued"), Optional.empty());
         }
+        timer.mark("audit-start");
         long started = System.nanoTime();
         podman.startContainer(container);
+        timer.mark("start");
         PeakSampler sampler = PeakSampler.start(cgroups, task.id());
         Optional<Integer> exit = podman.waitForExit(container, Duration.ofSeconds(execution.template().limits().timeoutSeconds()));
         long wallMillis = (System.nanoTime() - started) / 1_000_000;
@@ -133,10 +145,12 @@ final class TaskRunner {
             podman.killContainer(container);
             podman.waitForExit(container, KILL_GRACE);
         }
+        timer.mark("run");
         Cgroups.Peaks peaks = sampler.stop();
         ContainerInfo ended = podman.inspectContainer(container);
         ContainerLogs logs = podman.logs(container, settings.outputMaxBytes());
         ResourceUsage usage = cgroups.read(task.id(), peaks, wallMillis);
+        timer.mark("collect");
         Optional<TaskOutput> output = Optional.of(new TaskOutput(logs.stdout(), logs.stdoutTruncated(), logs.stderr(), logs.stderrTruncated()));
         Optional<Integer> exitCode = timedOut ? Optional.empty() : ended.exitCode().or(() -> exit);
         if (execution.cancelledBecause().isPresent()) {
@@ -215,7 +229,6 @@ final class TaskRunner {
                 LOG.log(Level.WARNING, "files of task " + id + " not removed yet (" + e.getMessage() + "); the reconciler will");
             }
         }
-        cgroups.remove(id);
     }
 
     private void finish(Execution execution, Result result) {
@@ -241,6 +254,23 @@ final class TaskRunner {
     /** The audit entry of a step of this task: who asked, which template (name, version, owner, image digest), and {@code more}. */
     private static AuditEvent event(Execution execution, String action, Outcome outcome, Map<String, String> more) {
         return TaskRuntime.event(execution.context(), execution.accepted(), action, outcome, more);
+    }
+
+    /** Where a task's time goes, step by step, for the debug log (and the launch benchmark's analysis). */
+    private static final class PhaseTimer {
+        private final StringBuilder phases = new StringBuilder();
+        private long last = System.nanoTime();
+
+        void mark(String phase) {
+            long now = System.nanoTime();
+            phases.append(phases.isEmpty() ? "" : " ").append(phase).append('=').append((now - last) / 1_000_000);
+            last = now;
+        }
+
+        @Override
+        public String toString() {
+            return phases.toString();
+        }
     }
 
     /** How the task ended, before it is stored. */
