@@ -99,6 +99,15 @@ static int escape(void) {
     report("overwrite-proc-self-exe", open("/proc/self/exe", O_WRONLY));
     report("mknod", mknod("/tmp/null", S_IFCHR | 0666, makedev(1, 3)));
     report("write-rootfs", open("/bin/planted", O_WRONLY | O_CREAT, 0755));
+    /* A directory of the image that the task's user owns: only the read-only root stops this one. */
+    report("write-rootfs-owned", open("/home/task/planted", O_WRONLY | O_CREAT, 0600));
+    /* The task owns /run/heroa: only the read-only mount stops a chmod (and so a planted link). */
+    report("chmod-run-heroa", chmod("/run/heroa", 0700));
+    /* In a private PID namespace, PID 1 is this very program. */
+    char init[64] = {0};
+    int cmdline = open("/proc/1/cmdline", O_RDONLY);
+    if (cmdline >= 0) { if (read(cmdline, init, sizeof init - 1) < 0) init[0] = 0; close(cmdline); }
+    report("host-pid-1", strcmp(init, "/bin/heroa-probe") == 0 ? (errno = ESRCH, -1) : 0);
     report("setuid-root", setuid(0));
     report("chroot", chroot("/tmp"));
     report("write-run-heroa", open("/run/heroa/planted", O_WRONLY | O_CREAT, 0600));

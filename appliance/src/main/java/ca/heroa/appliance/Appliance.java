@@ -199,8 +199,9 @@ public final class Appliance implements AutoCloseable {
             tasks = new TaskRuntime(settings.tasks(), settings.applianceId(), podman, storage.tasks(),
                     (caller, name, version) -> templates.resolve(caller, name, version).map(Appliance::runnable), vault, barrier, taskApi,
                     java.nio.file.Path.of("/sys/fs/cgroup"), TaskSeccomp.install(settings.dataDirectory().resolve("tasks")), clock);
-            // Before the first request: whatever a crash left (containers, unfinished tasks) is removed and recorded.
+            // Before the first request: whatever a crash left (containers, unfinished tasks, half-received uploads) goes.
             tasks.reconcile();
+            removeUnfinishedUploads(settings.dataDirectory().resolve("uploads"));
             List<ApiService> services = List.of(
                     new WorkspaceService(authenticator, workspaces, keys, json, clock),
                     new TokenService(authenticator, tokens, workspaces, hasher, json, clock),
@@ -252,6 +253,20 @@ public final class Appliance implements AutoCloseable {
             custody.close();
             storage.close();
             throw e;
+        }
+    }
+
+    /** Image archives a crash interrupted while they were received: never loaded, never recorded. */
+    private static void removeUnfinishedUploads(java.nio.file.Path uploads) {
+        if (!java.nio.file.Files.isDirectory(uploads)) {
+            return;
+        }
+        try (var files = java.nio.file.Files.list(uploads)) {
+            for (java.nio.file.Path file : files.toList()) {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        } catch (java.io.IOException e) {
+            LOG.log(Level.WARNING, "unfinished uploads in " + uploads + " not removed: " + e.getMessage());
         }
     }
 

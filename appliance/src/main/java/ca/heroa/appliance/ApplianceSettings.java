@@ -114,7 +114,8 @@ record ApplianceSettings(
                 ImageSettings.from(heroa.get("images")),
                 TemplateLimits.from(heroa.get("templates")),
                 StateSettings.from(heroa.get("state")),
-                TaskSettings.from(heroa.get("tasks"), Path.of("/dev/shm", "heroa-" + applianceId(dataDirectory))));
+                TaskSettings.from(heroa.get("tasks"), Path.of("/dev/shm", "heroa-" + applianceId(dataDirectory)),
+                        StateSettings.from(heroa.get("state")).maxValueBytes() + 64 * 1024));
     }
 
     /**

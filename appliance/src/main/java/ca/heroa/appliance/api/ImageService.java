@@ -117,12 +117,13 @@ public final class ImageService implements ApiService {
         }
         try (ArchiveUpload archive = receive(request, declared, max)) {
             LoadedImage loaded = load(archive.file());
-            WorkspaceImage image = new WorkspaceImage(loaded.id(), archive.sha256(), archive.sizeBytes(), loaded.names(), clock.instant(),
+            WorkspaceImage image = new WorkspaceImage(loaded.id(), archive.sha256(), archive.sizeBytes(), loaded.names(),
+                    clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS),
                     principal.actor());
             AuditEvent.Context context = principal.auditContext(RequestInfo.of(request));
             ImageStore.Add outcome = images.add(workspace, image, settings.maxPerWorkspace(), added -> AuditEvent.success(context,
                     Optional.of(workspace.value()), "image.upload", "image:" + added.digest(),
-                    Map.of("archive_sha256", added.archiveSha256(), "size_bytes", Long.toString(added.sizeBytes()))));
+                    Map.of("archiveSha256", added.archiveSha256(), "sizeBytes", Long.toString(added.sizeBytes()))));
             switch (outcome) {
                 case ImageStore.Add.Added added -> created(response, workspace, added.image());
                 case ImageStore.Add.AlreadyHeld held -> json.send(response, Status.OK_200, ImageView.of(held.image()));
@@ -192,7 +193,7 @@ public final class ImageService implements ApiService {
         }
         AuditEvent.Context context = principal.auditContext(RequestInfo.of(request));
         boolean deleted = images.delete(workspace, digest, image -> AuditEvent.success(context, Optional.of(workspace.value()), "image.delete",
-                "image:" + image.digest(), Map.of("archive_sha256", image.archiveSha256())));
+                "image:" + image.digest(), Map.of("archiveSha256", image.archiveSha256())));
         if (!deleted) {
             throw new ApiException(ErrorCode.NOT_FOUND);
         }

@@ -113,7 +113,7 @@ public final class TaskService implements ApiService {
         if (input.isPresent() && input.get().length > runtime.settings().maxInputBytes()) {
             throw new ApiException(ErrorCode.BODY_TOO_LARGE, Integer.toString(runtime.settings().maxInputBytes()));
         }
-        Duration wait = waitOf(body.waitSeconds());
+        Duration wait = waitOf("waitSeconds", body.waitSeconds());
         TaskRecord accepted = runtime.submit(workspace, new TaskRequest(body.template(), Optional.ofNullable(body.version()), input),
                 principal.auditContext(RequestInfo.of(request)));
         TaskRecord task = wait.isZero() ? accepted : runtime.await(workspace, accepted.id(), wait).orElse(accepted);
@@ -124,7 +124,7 @@ public final class TaskService implements ApiService {
     private void show(ServerRequest request, ServerResponse response) {
         WorkspaceId workspace = existingWorkspace(authenticator.authenticate(request), request, Scope.WORKSPACE_READ);
         TaskId id = taskId(request);
-        Duration wait = waitOf(request.query().first("wait").map(value -> integer("wait", value)).orElse(0));
+        Duration wait = waitOf("wait", request.query().first("wait").map(value -> integer("wait", value)).orElse(0));
         TaskRecord task = (wait.isZero() ? runtime.find(workspace, id) : runtime.await(workspace, id, wait))
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
         send(response, workspace, task, Status.OK_200);
@@ -156,12 +156,12 @@ public final class TaskService implements ApiService {
         json.send(response, Status.ACCEPTED_202, TaskView.of(task, Optional.empty()));
     }
 
-    private Duration waitOf(Integer seconds) {
+    private Duration waitOf(String name, Integer seconds) {
         if (seconds == null) {
             return Duration.ZERO;
         }
         if (seconds < 0 || seconds > runtime.settings().maxWait().toSeconds()) {
-            throw new ApiException(ErrorCode.INVALID_PARAMETER, "wait");
+            throw new ApiException(ErrorCode.INVALID_PARAMETER, name);
         }
         return Duration.ofSeconds(seconds);
     }

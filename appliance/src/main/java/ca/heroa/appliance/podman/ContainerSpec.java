@@ -32,7 +32,8 @@ import static java.util.Objects.requireNonNull;
  */
 public record ContainerSpec(String name, ImageDigest image, List<String> command, Map<String, String> environment, Map<String, String> labels,
                             String user, List<TmpfsMount> tmpfs, List<BindMount> binds, long memoryBytes, long cpuMillis, long pidsLimit,
-                            long shmSizeBytes, Optional<String> cgroupParent, Optional<Path> seccompProfile) {
+                            long shmSizeBytes, Optional<String> cgroupParent, Optional<Path> seccompProfile,
+                            Optional<LogFile> log) {
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
     private static final Pattern USER = Pattern.compile("[a-z0-9_][a-z0-9_.-]{0,31}(:[a-z0-9_][a-z0-9_.-]{0,31})?");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
@@ -79,6 +80,7 @@ public record ContainerSpec(String name, ImageDigest image, List<String> command
         }
         requireNonNull(cgroupParent, "cgroupParent is null");
         requireNonNull(seccompProfile, "seccompProfile is null");
+        requireNonNull(log, "log is null");
         seccompProfile.ifPresent(profile -> {
             if (!profile.isAbsolute()) {
                 throw new IllegalArgumentException("a seccomp profile is named by an absolute host path");
@@ -97,6 +99,16 @@ public record ContainerSpec(String name, ImageDigest image, List<String> command
         requireNonNull(path, what + " is null");
         if (!path.startsWith("/") || path.contains("\0") || path.contains(",") || List.of(path.split("/")).contains("..")) {
             throw new IllegalArgumentException(what + " is an absolute path without '..' or ','");
+        }
+    }
+
+    /** Where the container's output goes (a file Podman's monitor writes) and how large it may grow before it is cut. */
+    public record LogFile(Path path, long maxBytes) {
+        public LogFile {
+            requireNonNull(path, "path is null");
+            if (!path.isAbsolute() || maxBytes < 4096) {
+                throw new IllegalArgumentException("a log file is an absolute path of at least 4096 bytes");
+            }
         }
     }
 }

@@ -470,6 +470,12 @@ final class LibpodClient implements PodmanClient {
             body.put("terminal", false);
             body.put("remove", false);
             body.put("restart_policy", "no");
+            // An image's HEALTHCHECK would make Podman run commands in the container from outside, on a timer.
+            body.putObject("healthconfig").putArray("Test").add("NONE");
+            // Output to a file, never to the journal (the default where systemd runs, which would keep it), bounded in size;
+            // the caller may put it on a tmpfs of its own.
+            ObjectNode log = body.putObject("log_configuration").put("driver", "k8s-file");
+            spec.log().ifPresent(file -> log.put("path", file.path().toString()).put("size", file.maxBytes()));
 
             // A user namespace of its own from the "containers" range in /etc/subuid: root inside is nobody outside.
             body.putObject("userns").put("nsmode", "auto");

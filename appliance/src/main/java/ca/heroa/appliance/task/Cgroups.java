@@ -150,6 +150,27 @@ final class Cgroups {
         }
     }
 
+    /** Removes this appliance's own cgroup (the parent of its tasks') in every hierarchy, if no task's is left in it. */
+    void removeBase() {
+        List<Path> bases = new ArrayList<>();
+        if (unified) {
+            bases.add(root.resolve(parent));
+        } else {
+            try (var controllers = Files.list(root)) {
+                controllers.filter(Files::isDirectory).forEach(controller -> bases.add(controller.resolve(parent)));
+            } catch (IOException e) {
+                return;
+            }
+        }
+        for (Path base : bases) {
+            try {
+                Files.deleteIfExists(base);
+            } catch (IOException e) {
+                // Not empty (a task's cgroup is still busy) or not ours to remove: the next start's reconciler sees it.
+            }
+        }
+    }
+
     /** Task IDs that have a parent cgroup here: after a crash, the reconciler removes the ones of no live task. */
     List<TaskId> leftovers() {
         Path base = unified ? root.resolve(parent) : root.resolve("pids").resolve(parent);

@@ -17,6 +17,7 @@ final class Execution {
     private final CompletableFuture<TaskRecord> done = new CompletableFuture<>();
     private volatile Optional<String> cancelledBecause = Optional.empty();
     private volatile Optional<ContainerId> container = Optional.empty();
+    private volatile java.nio.file.Path logFile;
     private volatile Thread waiting;
 
     Execution(TaskRecord accepted, RunnableTemplate template, Optional<byte[]> input, AuditEvent.Context context) {
@@ -57,6 +58,15 @@ final class Execution {
 
     Optional<ContainerId> container() {
         return container;
+    }
+
+    void logFile(java.nio.file.Path file) {
+        this.logFile = file;
+    }
+
+    /** Where the container's output goes (on the runtime tmpfs); set once its directory exists. */
+    java.nio.file.Path logFile() {
+        return logFile;
     }
 
     /** Marks it cancelled; a queued task stops waiting for a slot. Returns the container to kill, if it has one. */

@@ -37,6 +37,14 @@ final class TaskDirectory implements AutoCloseable {
         try {
             Files.createDirectories(root);
             FileStore store = Files.getFileStore(root);
+            java.nio.file.attribute.PosixFileAttributes attributes = Files.readAttributes(root,
+                    java.nio.file.attribute.PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            // The root sits in a shared place (/dev/shm): it must be a real directory of this process's user, or another
+            // local user who made it first could swap task directories under the appliance.
+            if (!attributes.isDirectory() || !attributes.owner().getName().equals(System.getProperty("user.name"))) {
+                throw new IllegalStateException("heroa.tasks.runtime-directory " + root + " must be a directory owned by "
+                        + System.getProperty("user.name") + " (not a link, not another user's); remove it or choose another path");
+            }
             if (!MEMORY_FILESYSTEMS.contains(store.type())) {
                 throw new IllegalStateException("heroa.tasks.runtime-directory " + root + " is on a " + store.type()
                         + " filesystem; it must be on tmpfs (e.g. under /dev/shm or /run), because task secrets are delivered through it"
@@ -66,6 +74,11 @@ final class TaskDirectory implements AutoCloseable {
 
     Path socket() {
         return path.resolve("state.sock");
+    }
+
+    /** The container's output file: next to the task's directory (not inside what is mounted into the container), on the same tmpfs. */
+    Path logFile() {
+        return path.resolveSibling(path.getFileName() + ".log");
     }
 
     /** Writes one file readable only by the task's user ({@code uid} as the host sees it); the caller overwrites {@code content}. */
@@ -105,6 +118,14 @@ final class TaskDirectory implements AutoCloseable {
     /** Overwrites every regular file with zeros, then removes the directory. Safe to call twice. */
     @Override
     public void close() {
+        try {
+            if (Files.isRegularFile(logFile(), LinkOption.NOFOLLOW_LINKS)) {
+                zero(logFile());
+            }
+            Files.deleteIfExists(logFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove the task's output file " + logFile(), e);
+        }
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -122,8 +143,10 @@ final class TaskDirectory implements AutoCloseable {
     }
 
     private static void zero(Path file) throws IOException {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+        // Never through a link: whatever a task could have planted must not turn root's clean-up against another file.
+        Files.getFileAttributeView(file, java.nio.file.attribute.PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .setPermissions(PosixFilePermissions.fromString("rw-------"));
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             long size = channel.size();
             byte[] zeros = new byte[(int) Math.min(size, 64 * 1024)];
             Arrays.fill(zeros, (byte) 0);

@@ -79,6 +79,7 @@ final class TaskRunner {
         PhaseTimer timer = new PhaseTimer();
         try {
             directory = TaskDirectory.create(settings.runtimeDirectory(), task.id());
+            execution.logFile(directory.logFile());
             container = podman.createContainer(spec(execution, directory));
             timer.mark("create");
             execution.container(container);
@@ -95,7 +96,8 @@ final class TaskRunner {
                 byte[] token = TaskSocket.newToken();
                 try {
                     directory.write("token", token, uid, gid);
-                    socket = TaskSocket.open(directory.socket(), new Principal.Task(task.id().value(), task.workspace()), token, api);
+                    socket = TaskSocket.open(directory.socket(), new Principal.Task(task.id().value(), task.workspace()), token, api,
+                            settings.socketMaxPayloadBytes());
                 } finally {
                     TaskSocket.wipe(token);
                 }
@@ -137,7 +139,11 @@ final class TaskRunner {
         long started = System.nanoTime();
         podman.startContainer(container);
         timer.mark("start");
-        PeakSampler sampler = PeakSampler.start(cgroups, task.id());
+        if (execution.cancelledBecause().isPresent()) {
+            // A cancel that came while the container was being started found nothing running to kill.
+            podman.killContainer(container);
+        }
+        PeakSampler sampler = PeakSampler.start(cgroups, task.id(), execution.logFile());
         Optional<Integer> exit = podman.waitForExit(container, Duration.ofSeconds(execution.template().limits().timeoutSeconds()));
         long wallMillis = (System.nanoTime() - started) / 1_000_000;
         boolean timedOut = exit.isEmpty();
@@ -151,7 +157,8 @@ final class TaskRunner {
         ContainerLogs logs = podman.logs(container, settings.outputMaxBytes());
         ResourceUsage usage = cgroups.read(task.id(), peaks, wallMillis);
         timer.mark("collect");
-        Optional<TaskOutput> output = Optional.of(new TaskOutput(logs.stdout(), logs.stdoutTruncated(), logs.stderr(), logs.stderrTruncated()));
+        Optional<TaskOutput> output = Optional.of(new TaskOutput(logs.stdout(), logs.stdoutTruncated() || sampler.logRestarted(), logs.stderr(),
+                logs.stderrTruncated() || sampler.logRestarted()));
         Optional<Integer> exitCode = timedOut ? Optional.empty() : ended.exitCode().or(() -> exit);
         if (execution.cancelledBecause().isPresent()) {
             return new Result(TaskStatus.CANCELLED, exitCode, Optional.of(usage), execution.cancelledBecause(), output);
@@ -208,7 +215,14 @@ final class TaskRunner {
                 List.of(new TmpfsMount("/tmp", limits.tmpfsMiB() * MIB, settings.tmpfsInodes(), "1777")),
                 List.of(new BindMount(directory.path(), TaskDirectory.MOUNT_POINT, true)),
                 limits.memoryMiB() * MIB, limits.cpuMillis(), limits.pids(), settings.shmMiB() * MIB, Optional.of(cgroups.parentOf(task.id())),
-                Optional.of(seccompProfile));
+                Optional.of(seccompProfile),
+                // Output stays in memory (the runtime tmpfs), bounded: twice the kept output, so the cut is still detected.
+                Optional.of(new ContainerSpec.LogFile(directory.logFile(), logFileMaxBytes())));
+    }
+
+    /** The output file's bound: well above what is kept, so a cut is seen, and small enough to live in memory. */
+    private long logFileMaxBytes() {
+        return Math.max(16L * 1024 * 1024, 4L * settings.outputMaxBytes());
     }
 
     private void cleanUp(TaskId id, ContainerId container, TaskSocket socket, TaskDirectory directory) {

@@ -261,9 +261,20 @@ public final class TaskRuntime implements AutoCloseable {
         try {
             if (!threads.awaitTermination(SHUTDOWN_GRACE.toSeconds(), TimeUnit.SECONDS)) {
                 LOG.log(Level.WARNING, "tasks still ending at shutdown; the next start's reconciler finishes them");
+                return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
+        }
+        for (TaskId leftover : cgroups.leftovers()) {
+            cgroups.remove(leftover);
+        }
+        cgroups.removeBase();
+        try {
+            java.nio.file.Files.deleteIfExists(settings.runtimeDirectory());
+        } catch (java.io.IOException e) {
+            LOG.log(Level.WARNING, "the task runtime directory " + settings.runtimeDirectory() + " is not empty at shutdown; the next start cleans it");
         }
     }
 }

@@ -27,6 +27,9 @@ import java.util.Optional;
 final class TaskSocket implements AutoCloseable {
     private static final String BEARER = "Bearer ";
     private static final int MAX_HEADER_LENGTH = 256;
+    private static final int MAX_CONNECTIONS = 8;
+    private static final int MAX_CONCURRENT_REQUESTS = 4;
+    private static final java.time.Duration IDLE_TIMEOUT = java.time.Duration.ofSeconds(10);
 
     private final WebServer server;
     private final Path path;
@@ -41,7 +44,7 @@ final class TaskSocket implements AutoCloseable {
         return ("heroa_tt_" + Base64.getUrlEncoder().withoutPadding().encodeToString(Fips.randomBytes(32))).getBytes(StandardCharsets.US_ASCII);
     }
 
-    static TaskSocket open(Path path, Principal.Task task, byte[] token, TaskApi api) {
+    static TaskSocket open(Path path, Principal.Task task, byte[] token, TaskApi api, long maxPayloadBytes) {
         byte[] expected = digest(token);
         RequestAuthenticator authenticator = request -> {
             Optional<String> header = request.headers().first(HeaderNames.AUTHORIZATION)
@@ -53,10 +56,16 @@ final class TaskSocket implements AutoCloseable {
             }
             return task;
         };
+        // The task is hostile: it gets a handful of connections and requests, idle ones are closed quickly, and no
+        // request may be larger than a state value, so it cannot exhaust the appliance's descriptors, threads or heap.
         WebServer server = WebServer.builder()
                 .bindAddress(UnixDomainSocketAddress.of(path))
                 .featuresDiscoverServices(false)
-                .maxPayloadSize(16L * 1024 * 1024)
+                .maxTcpConnections(MAX_CONNECTIONS)
+                .maxConcurrentRequests(MAX_CONCURRENT_REQUESTS)
+                .idleConnectionTimeout(IDLE_TIMEOUT)
+                .idleConnectionPeriod(IDLE_TIMEOUT)
+                .maxPayloadSize(maxPayloadBytes)
                 .routing(routing -> api.routing(routing, authenticator))
                 .build()
                 .start();

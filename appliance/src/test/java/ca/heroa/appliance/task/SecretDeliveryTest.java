@@ -44,6 +44,7 @@ class SecretDeliveryTest {
         String canary = "heroa-canary-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Long.toString(System.nanoTime()).getBytes()));
         byte[] canaryBytes = canary.getBytes(StandardCharsets.US_ASCII);
         List<String> logs = captureLogs();
+        java.nio.file.attribute.FileTime testStart = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 2000);
         assertEquals(201, client.putBytes("/v1/workspaces/" + workspace.id() + "/secrets/api-key", workspace.token(), canaryBytes,
                 "application/octet-stream").status());
         TaskFixtures.defineTemplate(client, workspace, TaskFixtures.manifest("uses-secret", workspace.image(), List.of("/bin/sh", "-c",
@@ -77,7 +78,7 @@ class SecretDeliveryTest {
         assertAbsent(forms, task.toString(), "the task's API view");
         assertFalse(Files.exists(TestAppliance.get().taskRuntimeDirectory().resolve(taskId)), "the task's tmpfs directory is removed");
         Path storage = Path.of(podman("info", "--format", "{{.Store.GraphRoot}}").trim());
-        Optional<Path> leak = firstFileContaining(storage, forms);
+        Optional<Path> leak = firstFileContaining(storage, forms, testStart);
         assertTrue(leak.isEmpty(), "the canary must be in no file under Podman's storage " + storage + ", found in " + leak.orElse(null));
     }
 
@@ -103,12 +104,13 @@ class SecretDeliveryTest {
         forms.stream().filter(text::contains).findFirst().ifPresent(form -> fail("the canary appears in " + where + " (as " + form.length() + " chars)"));
     }
 
-    private static Optional<Path> firstFileContaining(Path root, List<String> forms) throws IOException {
+    /** Files written since {@code since} (the canary did not exist before): older files cannot hold it. */
+    private static Optional<Path> firstFileContaining(Path root, List<String> forms, java.nio.file.attribute.FileTime since) throws IOException {
         List<byte[]> needles = forms.stream().map(form -> form.getBytes(StandardCharsets.US_ASCII)).toList();
         try (Stream<Path> files = Files.walk(root)) {
             return files.filter(Files::isRegularFile).filter(file -> {
                 try {
-                    if (Files.size(file) > 256L * 1024 * 1024) {
+                    if (Files.size(file) > 256L * 1024 * 1024 || Files.getLastModifiedTime(file).compareTo(since) < 0) {
                         return false;
                     }
                     byte[] content = Files.readAllBytes(file);

@@ -42,11 +42,16 @@ class TaskIsolationTest {
         List<String> attempts = Arrays.stream(stdout.split("\n")).filter(line -> line.contains(": ")).filter(line -> !line.startsWith("fd ")).toList();
         for (String expected : List.of("mount", "proc-sys-write", "sys-write", "cgroup-write", "raw-socket", "packet-socket", "inet-socket-connect",
                 "ptrace-attach", "ptrace-init", "unshare-user", "unshare-mount", "unshare-net", "setns", "host-fd", "proc-1-root-host",
-                "host-etc-shadow", "cwd-outside", "overwrite-proc-self-exe", "mknod", "write-rootfs", "setuid-root", "chroot", "write-run-heroa")) {
+                "host-etc-shadow", "cwd-outside", "overwrite-proc-self-exe", "mknod", "write-rootfs", "setuid-root", "chroot", "write-run-heroa",
+                "write-rootfs-owned", "chmod-run-heroa", "host-pid-1")) {
             assertTrue(attempts.stream().anyMatch(line -> line.startsWith(expected + ": blocked")),
                     "'" + expected + "' must be blocked from inside a task; the probe printed:\n" + stdout);
         }
         assertFalse(stdout.contains("ALLOWED"), "nothing may be allowed; the probe printed:\n" + stdout);
+        // These would fail for an unprivileged user anyway, except that the user owns the target: only the read-only
+        // root and the read-only mount stop them, so the reason must be exactly that.
+        assertTrue(stdout.contains("write-rootfs-owned: blocked (Read-only file system)"), stdout);
+        assertTrue(stdout.contains("chmod-run-heroa: blocked (Read-only file system)"), stdout);
         assertEquals("succeeded", task.get("status").asText(), task.toString());
     }
 

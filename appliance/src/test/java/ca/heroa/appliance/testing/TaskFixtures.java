@@ -117,6 +117,7 @@ public final class TaskFixtures {
                     "cp /bin/busybox " + rootfs + "/bin/busybox",
                     "for applet in $(/bin/busybox --list); do [ \"$applet\" = busybox ] || ln -sf busybox " + rootfs + "/bin/$applet; done",
                     "printf 'root:x:0:0:root:/root:/bin/sh\\ntask:x:1000:1000:task:/tmp:/bin/sh\\n' > " + rootfs + "/etc/passwd",
+                    "mkdir -p " + rootfs + "/home/task && chown 1000:1000 " + rootfs + "/home/task",
                     "tar --numeric-owner -C " + rootfs + " -cf " + work + "/rootfs.tar .",
                     "tag=localhost/heroa-probe:" + work.getFileName(),
                     "podman import --quiet --change 'ENV PATH=/bin' " + work + "/rootfs.tar $tag >/dev/null",
