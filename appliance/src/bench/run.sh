@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The appliance's benchmarks, each measured side by side with its baseline in the same run (see README.md here).
-#   ./heroa bench                      all four: http audit startup custody
+#   ./heroa bench                      all five: http audit startup custody tasks
 #   ./heroa bench http audit           some of them
-# Run through ./heroa bench, which installs wrk, pgbench, hyperfine, curl and softhsm2 and sets JAVA_HOME to a JDK >= 21.
+# Run through ./heroa bench, which installs wrk, pgbench, hyperfine, curl, softhsm2 and Podman (podman, runc, uidmap,
+# busybox-static) and sets JAVA_HOME to a JDK >= 21. The tasks benchmark runs containers: it needs root (rootful Podman).
 # Everything binds 127.0.0.1 on ports 30000-39999, lives under one /tmp/heroa-bench.* directory that is deleted at
 # the end, and stops by itself. Knobs (environment; defaults in brackets):
 #   HEROA_BENCH_HTTP_SECONDS [10]  HEROA_BENCH_HTTP_WARMUP [15]  HEROA_BENCH_HTTP_CONNECTIONS [32]
@@ -10,6 +11,9 @@
 #   HEROA_BENCH_AUDIT_SECONDS [6]  HEROA_BENCH_AUDIT_WARMUP [3]  HEROA_BENCH_AUDIT_ROUNDS [4]
 #   HEROA_BENCH_START_RUNS [5]     HEROA_BENCH_START_INFO_RUNS [3]
 #   HEROA_BENCH_CUSTODY_ROUNDS [3] HEROA_BENCH_CUSTODY_WARMUP [2]  HEROA_BENCH_CUSTODY_ITERATIONS [3]
+#   HEROA_BENCH_TASKS_ITERATIONS [100]  HEROA_BENCH_TASKS_WARMUP [5]  HEROA_BENCH_TASKS_CONCURRENCY [8]
+#   HEROA_BENCH_TASKS_PER_ROUND [48]    HEROA_BENCH_TASKS_ROUNDS [3]
+#   HEROA_BENCH_TASKS_USERNS_SIZE [unset] "what if": an explicit user-namespace size on both sides (see README.md)
 #   HEROA_BENCH_KEEP=1             keep the work directory (logs, wrk and pgbench raw output)
 set -euo pipefail
 
@@ -30,6 +34,12 @@ start_info_runs="${HEROA_BENCH_START_INFO_RUNS:-3}"
 custody_rounds="${HEROA_BENCH_CUSTODY_ROUNDS:-3}"
 custody_warmup="${HEROA_BENCH_CUSTODY_WARMUP:-2}"
 custody_iterations="${HEROA_BENCH_CUSTODY_ITERATIONS:-3}"
+tasks_iterations="${HEROA_BENCH_TASKS_ITERATIONS:-100}"
+tasks_warmup="${HEROA_BENCH_TASKS_WARMUP:-5}"
+tasks_concurrency="${HEROA_BENCH_TASKS_CONCURRENCY:-8}"
+tasks_per_round="${HEROA_BENCH_TASKS_PER_ROUND:-48}"
+tasks_rounds="${HEROA_BENCH_TASKS_ROUNDS:-3}"
+tasks_userns_size="${HEROA_BENCH_TASKS_USERNS_SIZE:-}"
 keep="${HEROA_BENCH_KEEP:-0}"
 # The appliance reads HEROA_* environment variables as configuration (before system properties): none of the
 # caller's may leak into the measured processes.
@@ -45,13 +55,13 @@ java="$JAVA_HOME/bin/java"
 java_version="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p' | head -n1)"
 [ "${java_version%%[.+]*}" -ge 21 ] 2>/dev/null || fail "JDK $java_version at $JAVA_HOME is older than 21"
 selected=("$@")
-[ ${#selected[@]} -eq 0 ] && selected=(http audit startup custody)
+[ ${#selected[@]} -eq 0 ] && selected=(http audit startup custody tasks)
 for name in "${selected[@]}"; do
-  case "$name" in http|audit|startup|custody) ;; *) fail "unknown benchmark '$name' (choose among: http audit startup custody)" ;; esac
+  case "$name" in http|audit|startup|custody|tasks) ;; *) fail "unknown benchmark '$name' (choose among: http audit startup custody tasks)" ;; esac
 done
 wants() { local name; for name in "${selected[@]}"; do [ "$name" = "$1" ] && return 0; done; return 1; }
-# http, audit and startup share the appliance jar, one PostgreSQL and the TLS material; custody needs none of them.
-wants_appliance() { wants http || wants audit || wants startup; }
+# http, audit, startup and tasks share the appliance jar, one PostgreSQL and the TLS material; custody needs none of them.
+wants_appliance() { wants http || wants audit || wants startup || wants tasks; }
 command -v mvn >/dev/null || fail "mvn is missing (./heroa bench installs it)"
 if wants_appliance; then
   for tool in wrk pgbench psql curl ss; do
@@ -61,11 +71,22 @@ fi
 if wants custody; then
   command -v softhsm2-util >/dev/null || fail "softhsm2-util is missing (the custody benchmark needs SoftHSM2: apt-get install softhsm2)"
 fi
+if wants tasks; then
+  [ "$(id -u)" -eq 0 ] || fail "the tasks benchmark runs containers with rootful Podman: run it as root"
+  for tool in podman runc curl openssl base64 jq; do
+    command -v "$tool" >/dev/null || fail "$tool is missing (./heroa bench installs it)"
+  done
+  grep -q '^containers:' /etc/subuid && grep -q '^containers:' /etc/subgid \
+    || fail "/etc/subuid and /etc/subgid need a \"containers:\" line for --userns=auto (./heroa bench adds it)"
+  # The project's Podman settings (runc, cgroupfs, no default ulimits), for the private service and the CLI alike.
+  export CONTAINERS_CONF="$repo/build/podman/containers.conf"
+fi
 
 # ----------------------------------------------------------------------------------------------- processes, cleanup
 work="$(mktemp -d /tmp/heroa-bench.XXXXXX)"
 mkdir -p "$work/logs"
 started=()
+cleanups=() # commands run at exit, last first, after the processes stopped (the tasks benchmark's containers, image, cgroups)
 
 stop_process() { # stop_process PID: SIGTERM, up to 60 s for its shutdown hooks, then SIGKILL
   local pid="$1" i
@@ -86,6 +107,7 @@ cleanup() {
   local status=$? i
   trap - EXIT INT TERM
   for ((i = ${#started[@]} - 1; i >= 0; i--)); do stop_process "${started[$i]}"; done
+  for ((i = ${#cleanups[@]} - 1; i >= 0; i--)); do eval "${cleanups[$i]}" || true; done
   if [ "$keep" = 1 ]; then
     say "work directory kept: $work"
   else
@@ -704,11 +726,317 @@ POM
   unset SOFTHSM2_CONF
 }
 
+# ------------------------------------------------------------------------------- 5, 6. task launch (Podman containers)
+# Both sides run on one private Podman service with its own storage (--root, --runroot, --tmpdir under the work
+# directory, on the same file system as /var/lib/containers here): other Podman users of this host neither disturb the
+# measurement nor wait on its storage locks, and everything it stored goes with one directory. What the benchmark leaves
+# outside the work directory, removed at its end or at exit: the cgroups Podman made under the run's own cgroup parent,
+# and the task runtime directory on /dev/shm. Names carry a random stem, so only this run's are touched.
+tasks_stem=""
+tasks_runtime=""
+tasks_storage=""
+tasks_podman() { podman --root "$tasks_storage/root" --runroot "$tasks_storage/run" --tmpdir "$tasks_storage/tmp" "$@"; }
+tasks_cleanup() {
+  [ -n "$tasks_stem" ] || return 0
+  local id group controller mount
+  if [ -n "$tasks_storage" ] && [ -d "$tasks_storage/root" ]; then
+    # The service is stopped by now: the CLI works on the same storage directly. Containers that exist only in storage
+    # (a create cut short by a Podman deadlock leaves those) are listed with --external.
+    for id in $(tasks_podman ps -a --external -q 2>/dev/null); do
+      tasks_podman rm -f "$id" >/dev/null 2>&1 || say "could not remove container $id"
+    done
+    tasks_podman rmi -a -f >/dev/null 2>&1 || true
+    # Nothing of it may stay mounted before it is deleted.
+    while read -r mount; do
+      umount -l "$mount" 2>/dev/null || say "could not unmount $mount"
+    done < <(findmnt -rn -o TARGET | grep -F "$tasks_storage/" | sort -r || true)
+    rm -rf "$tasks_storage" 2>/dev/null || say "could not remove $tasks_storage"
+  fi
+  for controller in /sys/fs/cgroup/*/; do
+    group="$controller$tasks_stem"
+    [ -d "$group" ] || continue
+    # Deepest first; a cgroup directory holds only kernel files, so rmdir removes it once no process is left.
+    find "$group" -depth -type d -exec rmdir {} \; 2>/dev/null || say "could not remove every cgroup under $group"
+  done
+  [ -n "$tasks_runtime" ] && rm -rf "$tasks_runtime"
+  tasks_stem=""
+}
+
+bench_tasks() {
+  out "== 5, 6. Task launch: POST /v1/workspaces/{ws}/tasks (synchronous) vs bare podman run --rm, same image, flags and Podman service =="
+  local dir="$work/tasks"
+  mkdir -p "$dir"
+  tasks_stem="heroa-bench-$(od -An -N4 -tx4 /dev/urandom | tr -d ' \n')"
+  tasks_storage="$dir/podman"
+  mkdir -p "$tasks_storage/root" "$tasks_storage/run" "$tasks_storage/tmp"
+  cleanups+=("tasks_cleanup")
+  # The task runtime directory must be a tmpfs (secrets go through it): /dev/shm. The bare side's bind mount lives there too.
+  tasks_runtime="/dev/shm/$tasks_stem"
+  mkdir -p "$tasks_runtime/bare"
+  chmod 755 "$tasks_runtime" "$tasks_runtime/bare"
+
+  # A private Podman service for both sides, configured by build/podman/containers.conf (runc, cgroupfs). It stops with
+  # this script (SIGTERM through the watcher), or by itself when this script is gone.
+  local socket="$dir/podman.sock" parent=$$
+  say "tasks: starting a private Podman service on $socket, storage under $tasks_storage"
+  (
+    trap 'kill -TERM "$service" 2>/dev/null; wait "$service" 2>/dev/null; exit 0' TERM INT
+    tasks_podman system service --time 0 "unix://$socket" >"$work/logs/podman-service.log" 2>&1 &
+    service=$!
+    echo "$service" >"$dir/podman-service.pid"
+    deadline=$((SECONDS + 3600))
+    while kill -0 "$parent" 2>/dev/null && kill -0 "$service" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 1; done
+    kill -TERM "$service" 2>/dev/null; wait "$service" 2>/dev/null
+  ) &
+  local podman_watch=$!
+  started+=("$podman_watch")
+  local waited
+  for ((waited = 0; waited < 300; waited++)); do
+    [ -S "$socket" ] && podman --url "unix://$socket" version >/dev/null 2>&1 && break
+    kill -0 "$podman_watch" 2>/dev/null || { tail -n 20 "$work/logs/podman-service.log" >&2; fail "the Podman service exited"; }
+    sleep 0.1
+  done
+  [ -S "$socket" ] || { tail -n 20 "$work/logs/podman-service.log" >&2; fail "the Podman service did not answer within 30 s"; }
+  local podman_pid
+  podman_pid="$(cat "$dir/podman-service.pid")"
+  # The "what if" variant: both sides ask for a user namespace of an explicit size. The CLI says so itself; the
+  # appliance's requests pass through PodmanShim, which adds the size to each create and changes nothing else.
+  local appliance_socket="$socket" userns=auto shim_pid=""
+  if [ -n "$tasks_userns_size" ]; then
+    [[ "$tasks_userns_size" =~ ^[0-9]+$ ]] || fail "HEROA_BENCH_TASKS_USERNS_SIZE must be a number of IDs (e.g. 1024)"
+    userns="auto:size=$tasks_userns_size"
+    appliance_socket="$dir/shim.sock"
+    say "tasks: what-if variant: user namespaces of $tasks_userns_size IDs on both sides (PodmanShim in front of the appliance's Podman)"
+    "${jvm[@]}" -cp "$classpath" ca.heroa.appliance.bench.PodmanShim --listen "$appliance_socket" --upstream "$socket" \
+      --userns-size "$tasks_userns_size" --log-creates "$dir/creates.jsonl" --parent-pid $$ --max-seconds 3600 \
+      >"$work/logs/tasks-shim.log" 2>&1 &
+    shim_pid=$!
+    started+=("$shim_pid")
+    for ((waited = 0; waited < 300; waited++)); do
+      [ -S "$appliance_socket" ] && podman --url "unix://$appliance_socket" version >/dev/null 2>&1 && break
+      sleep 0.1
+    done
+    [ -S "$appliance_socket" ] || { cat "$work/logs/tasks-shim.log" >&2; fail "PodmanShim did not start"; }
+  fi
+
+  say "tasks: building the busybox base image archive (build/podman/base-image.sh)"
+  "$repo/build/podman/base-image.sh" "$dir/base.oci.tar" >"$work/logs/tasks-base-image.log" 2>&1 \
+    || { cat "$work/logs/tasks-base-image.log" >&2; fail "building the base image"; }
+
+  psql_do postgres "CREATE DATABASE heroa_tasks"
+  local port admin_port
+  free_port; port="$REPLY"
+  free_port; admin_port="$REPLY"
+  export SOFTHSM2_CONF="$dir/hsm/softhsm2.conf"
+  say "tasks: starting the appliance on 127.0.0.1:$port (external PostgreSQL, TLS files, Podman at $socket, 8 tasks at once)"
+  "${jvm[@]}" -Dheroa.data-dir="$dir/appliance" -Dheroa.hsm.dev-token-dir="$dir/hsm" -Dheroa.server.host=127.0.0.1 \
+    -Dheroa.server.port="$port" -Dheroa.server.admin-port="$admin_port" \
+    -Dheroa.server.tls.mode=files -Dheroa.server.tls.certificate="$certificate" -Dheroa.server.tls.private-key="$private_key" \
+    -Dheroa.database.mode=external -Dheroa.database.url="jdbc:postgresql://localhost:$pg_port/heroa_tasks" \
+    -Dheroa.database.username=postgres -Dheroa.podman.socket="$appliance_socket" \
+    -Dheroa.tasks.max-concurrent="$tasks_concurrency" -Dheroa.tasks.max-queued=64 \
+    -Dheroa.tasks.runtime-directory="$tasks_runtime/appliance" -Dheroa.tasks.cgroup-parent="$tasks_stem" \
+    -cp "$classpath" ca.heroa.appliance.bench.BenchAppliance --info-file "$dir/appliance.info" \
+    --parent-pid $$ --max-seconds 1800 >"$work/logs/tasks-appliance.log" 2>&1 &
+  local appliance_pid=$!
+  started+=("$appliance_pid")
+  wait_for_file "$dir/appliance.info" 120 "$appliance_pid" "$work/logs/tasks-appliance.log"
+  local admin_token base="https://127.0.0.1:$port" jdbc_url
+  admin_token="$(sed -n 's/^admin-token=//p' "$dir/appliance.info")"
+  jdbc_url="$(sed -n 's/^jdbc-url=//p' "$dir/appliance.info")"
+
+  say "tasks: creating a workspace and a token, uploading the image, defining the template (through the API)"
+  local workspace token response digest image
+  response="$(curl -sS --fail-with-body --cacert "$ca" -H "Authorization: Bearer $admin_token" \
+    -H 'Content-Type: application/json' -d '{"name":"bench-tasks"}' "$base/v1/workspaces")" || fail "create workspace: $response"
+  workspace="$(printf '%s' "$response" | sed -n 's/.*"id":"\(ws_[0-9a-f]*\)".*/\1/p')"
+  [ -n "$workspace" ] || fail "no workspace id in: $response"
+  response="$(curl -sS --fail-with-body --cacert "$ca" -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' \
+    -d '{"name":"bench-runner","scopes":["workspace:read","images:write","templates:write","tasks:run"]}' \
+    "$base/v1/workspaces/$workspace/tokens")" || fail "create token: $response"
+  token="$(printf '%s' "$response" | sed -n 's/.*"token":"\(heroa_wt_[^"]*\)".*/\1/p')"
+  [ -n "$token" ] || fail "no token in the token response"
+  # Every header with the token goes through files, not command lines.
+  printf 'header = "Authorization: Bearer %s"\n' "$token" >"$dir/auth.curl"
+  chmod 600 "$dir/auth.curl"
+  digest="sha-256=:$(openssl dgst -sha256 -binary "$dir/base.oci.tar" | base64 -w0):"
+  response="$(curl -sS --fail-with-body --cacert "$ca" -K "$dir/auth.curl" -H 'Content-Type: application/x-tar' \
+    -H "Content-Digest: $digest" --data-binary @"$dir/base.oci.tar" "$base/v1/workspaces/$workspace/images")" \
+    || fail "upload image: $response"
+  image="$(printf '%s' "$response" | jq -r '.digest')"
+  [[ "$image" =~ ^sha256:[0-9a-f]{64}$ ]] || fail "no image digest in: $response"
+  local image_id="${image#sha256:}"
+  local manifest
+  manifest="$(jq -cn --arg image "$image" '{name: "bench-true", image: $image, command: ["/bin/true"], secrets: [],
+    resources: {cpuMillis: 1000, memoryMiB: 256, pids: 64, tmpfsMiB: 64, timeoutSeconds: 60}}')"
+  response="$(curl -sS --fail-with-body --cacert "$ca" -K "$dir/auth.curl" -H 'Content-Type: application/json' \
+    -d "$manifest" "$base/v1/workspaces/$workspace/templates")" || fail "define template: $response"
+
+  # Ours: one curl per task, a new TLS connection each time, as a CI job would run it.
+  {
+    printf 'url = "%s"\n' "$base/v1/workspaces/$workspace/tasks"
+    printf 'cacert = "%s"\n' "$ca"
+    cat "$dir/auth.curl"
+    printf 'header = "Content-Type: application/json"\n'
+    printf 'data = "{\\"template\\":\\"bench-true\\",\\"waitSeconds\\":60}"\n'
+    printf 'write-out = "\\n%%{http_code} %%{time_appconnect} %%{time_total}\\n"\n'
+    printf 'max-time = 120\n'
+  } >"$dir/task.curl"
+  chmod 600 "$dir/task.curl"
+  # Bare: the flags the appliance's LibpodClient sets on every task container, as the CLI spells them; the same seccomp
+  # profile file (the one the appliance installed), a read-only bind mount of a tmpfs directory at /run/heroa, the
+  # same resources, environment variable names and labels, and a cgroup parent of its own per container.
+  local seccomp="$dir/appliance/tasks/seccomp.json"
+  [ -s "$seccomp" ] || fail "the appliance did not install its seccomp profile at $seccomp"
+  printf '%s\n' --rm --name '{name}' --network none "--userns=$userns" --user 1000:1000 --cap-drop=all \
+    --security-opt no-new-privileges --security-opt "seccomp=$seccomp" --read-only --read-only-tmpfs=false \
+    --tmpfs /tmp:rw,size=64m,nosuid,nodev,mode=1777,U,notmpcopyup --pids-limit 64 --memory 256m --memory-swap 256m --cpus 1 \
+    --shm-size 8m -v "$tasks_runtime/bare:/run/heroa:ro,nosuid,nodev,rprivate" --cgroup-parent '{cgroup}' \
+    --pid private --ipc private --uts private --image-volume ignore --systemd=false --http-proxy=false --restart no \
+    --entrypoint= --label heroa.bench="$tasks_stem" --label heroa.task-id=bare --label heroa.workspace="$workspace" \
+    -e HEROA_TASK_ID=bare -e HEROA_WORKSPACE="$workspace" -e HEROA_STATE_SOCKET=/run/heroa/state.sock \
+    -e HEROA_TOKEN_FILE=/run/heroa/token -e HEROA_SECRETS_DIR=/run/heroa/secrets "$image_id" /bin/true >"$dir/bare.args"
+
+  out "appliance: curl -K task.curl: POST $base/v1/workspaces/{ws}/tasks {\"template\":\"bench-true\",\"waitSeconds\":60}, one curl process and TLS 1.3 connection per task; 200 only after the final state and its audit entry are committed"
+  out "template:  image $image (busybox-static, build/podman/base-image.sh), command /bin/true, cpu 1000m, memory 256 MiB, pids 64, tmpfs 64 MiB"
+  out "bare:      podman --url unix://<same socket> run $(tr '\n' ' ' <"$dir/bare.args" | sed "s|$tasks_stem|<stem>|g")"
+  out "Podman service: podman --root/--runroot/--tmpdir <work>/tasks/podman/... system service --time 0 unix://<work>/tasks/podman.sock (CONTAINERS_CONF=build/podman/containers.conf)"
+  out "Podman $(podman --url "unix://$socket" version --format '{{.Server.Version}}'), $(runc --version | head -n1), cgroup $(stat -fc %T /sys/fs/cgroup | sed 's/cgroup2fs/v2/; s/tmpfs/v1/'); heroa.tasks.max-concurrent=$tasks_concurrency, max-queued=64"
+  if [ -n "$tasks_userns_size" ]; then
+    out "WHAT-IF VARIANT: --userns=auto:size=$tasks_userns_size on both sides; the appliance talks to Podman through PodmanShim, which adds"
+    out "  the size to its container creates (what LibpodClient would send with the proposed change) and forwards every other byte unchanged"
+  fi
+  out "latency: $tasks_warmup unmeasured pairs, then $tasks_iterations pairs one at a time, alternating (ours first in even pairs, bare first in odd ones)"
+  out "throughput: one unmeasured batch of $tasks_concurrency per side, then $tasks_rounds rounds of $tasks_per_round tasks per side from $tasks_concurrency concurrent clients, order reversed every other round"
+  out "load average before (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
+  out ""
+
+  local log="$work/logs/tasks-driver.log" driver_status=0
+  "${jvm[@]}" -cp "$classpath" ca.heroa.appliance.bench.TaskBench --curl-config "$dir/task.curl" --bare-args "$dir/bare.args" \
+    --podman "$(command -v podman)" --socket "$socket" --jdbc-url "$jdbc_url" --out-dir "$dir/results" \
+    --name-prefix "$tasks_stem" --cgroup-prefix "/$tasks_stem/bare" --appliance-pid "$appliance_pid" --podman-pid "$podman_pid" \
+    --iterations "$tasks_iterations" --warmup "$tasks_warmup" --concurrency "$tasks_concurrency" \
+    --tasks-per-round "$tasks_per_round" --rounds "$tasks_rounds" >"$log" || driver_status=$?
+  out "load average after (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
+
+  # A launch that did not end usually means Podman itself stopped answering. If it did, its goroutines say why: SIGQUIT
+  # makes the service print them to its log and exit, which also releases the storage locks it held (they block every
+  # Podman user on this host meanwhile).
+  local deadlock=""
+  if ! timeout 15 podman --url "unix://$socket" ps -a -q >/dev/null 2>&1; then
+    say "tasks: the Podman service does not answer; dumping its goroutines (SIGQUIT) into $work/logs/podman-service.log"
+    kill -QUIT "$podman_pid" 2>/dev/null || true
+    for ((waited = 0; waited < 100; waited++)); do kill -0 "$podman_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$podman_pid" 2>/dev/null || true
+    # Each goroutine as "[state] call <- caller <- ...", keeping those waiting on a containers/storage lock file.
+    local chains
+    chains="$(awk '/^goroutine [0-9]+ \[/ { state = $3; sub(/[],:].*/, "", state); sub(/^\[/, "", state); chain = ""; g = 1; next }
+      g && /^(github|main)/ { sub(/\((0x|_|\{|\)|\.\.\.).*$/, ""); sub(/.*\//, ""); chain = chain (chain ? " <- " : "") $0 }
+      g && /^$/ { if (chain ~ /lockfile/) print "[" state "] " chain; g = 0 }' "$work/logs/podman-service.log")"
+    deadlock="Podman deadlocked: $(printf '%s\n' "$chains" | grep -c lockfile) calls waiting on containers/storage lock files, $(printf '%s\n' "$chains" \
+      | grep -c 'getMaxSizeFromImage') of them in CreateContainer -> getAutoUserNS -> getMaxSizeFromImage -> LayerStore (podman issue 16062)"
+    out "$deadlock"
+    out "  blocked calls (from the service's goroutine dump, $work/logs/podman-service.log):"
+    printf '%s\n' "$chains" | sed 's/lockfile.(\*lockfile).lock <- lockfile.(\*lockfile).R\{0,1\}Lock <- //' | cut -c1-200 | sort | uniq -c | sort -rn | head -n 12
+  fi
+  if [ "$driver_status" -ne 0 ]; then
+    sed -n '/^Exception\|^Caused by\|^bench: tasks:/p' "$log" >&2
+    stop_process "$appliance_pid"; forget "$appliance_pid"
+    [ -n "$shim_pid" ] && { stop_process "$shim_pid"; forget "$shim_pid"; }
+    stop_process "$podman_watch"; forget "$podman_watch"
+    unset SOFTHSM2_CONF
+    tasks_cleanup
+    [ -n "$deadlock" ] && record "5, 6. task launch     NOT MEASURED: $deadlock"
+    fail "the tasks driver failed (driver log: $log; appliance log: $work/logs/tasks-appliance.log)"
+  fi
+  [ "$keep" = 1 ] && cp "$log" "$dir/results/driver.log"
+
+  line() { grep "^TASKS $1" "$log" | head -n1; } # line PREFIX: the driver's first line starting with TASKS PREFIX
+  local -A p50=() p99=() mean=() p90=() maximum=() rate=()
+  local side
+  for side in ours bare; do
+    p50[$side]="$(line "latency side=$side " | field p50_ms)"
+    p90[$side]="$(line "latency side=$side " | field p90_ms)"
+    p99[$side]="$(line "latency side=$side " | field p99_ms)"
+    mean[$side]="$(line "latency side=$side " | field mean_ms)"
+    maximum[$side]="$(line "latency side=$side " | field max_ms)"
+    rate[$side]="$(line "throughput side=$side " | field rate)"
+  done
+  out ""
+  out "$(printf '%-10s %8s %8s %8s %8s %8s' latency 'mean ms' 'p50 ms' 'p90 ms' 'p99 ms' 'max ms')"
+  for side in ours bare; do
+    out "$(printf '%-10s %8.1f %8.1f %8.1f %8.1f %8.1f' "$side" "${mean[$side]}" "${p50[$side]}" "${p90[$side]}" "${p99[$side]}" "${maximum[$side]}")"
+  done
+  out "curl (ours): $(line curl | sed 's/^TASKS curl //')"
+  out ""
+  out "$(printf '%-7s %-6s %7s %10s %10s' round side tasks seconds 'tasks/s')"
+  local round_line round tasks seconds r
+  while IFS= read -r round_line; do
+    round="$(printf '%s' "$round_line" | field round)"
+    if [[ "$round_line" == *ratio=* ]]; then
+      out "        round $round: ours / bare = $(printf '%s' "$round_line" | field ratio)"
+      continue
+    fi
+    side="$(printf '%s' "$round_line" | field side)"
+    tasks="$(printf '%s' "$round_line" | field tasks)"
+    seconds="$(printf '%s' "$round_line" | field seconds)"
+    r="$(printf '%s' "$round_line" | field rate)"
+    out "$(printf '%-7s %-6s %7d %10.2f %10.2f' "$round" "$side" "$tasks" "$seconds" "$r")"
+  done < <(grep '^TASKS throughput round=' "$log")
+  for side in ours bare; do
+    [ -n "${rate[$side]}" ] && out "all rounds, $side: $(line "throughput side=$side " | sed 's/^TASKS throughput //')"
+  done
+  [ -n "$(line 'throughput failed')" ] && out "throughput stopped: $(line 'throughput failed' | sed 's/^TASKS throughput failed //')"
+  out ""
+  out "CPU per task (ms; machine = every process and the kernel, from /proc/stat; appliance = its JVM; podman_service = the API service, not conmon or runc):"
+  grep '^TASKS cpu ' "$log" | sed 's/^TASKS cpu /  /'
+  out ""
+  out "where the time goes, latency launches (median, p90, p99 in ms between consecutive marks; clocks: driver, Podman events, task row):"
+  grep '^TASKS phases\? ' "$log" | sed 's/^TASKS //; s/^/  /'
+  out ""
+  out "$(line audit | sed 's/^TASKS //')"
+
+  if [ -n "$shim_pid" ]; then
+    out "PodmanShim: $(awk -v size="$tasks_userns_size" '/"AutoUserNs":true/ { n++; if (index($0, "\"Size\":" size)) s++ } END { printf "%d container creates forwarded, %d with Size %s", n, s, size }' "$dir/creates.jsonl")"
+  fi
+
+  # The appliance first (its tasks are done), then the service; then nothing of the run may remain in Podman.
+  stop_process "$appliance_pid"; forget "$appliance_pid"
+  [ -n "$shim_pid" ] && { stop_process "$shim_pid"; forget "$shim_pid"; }
+  local leftover=""
+  [ -z "$deadlock" ] && leftover="$(podman --url "unix://$socket" ps -a --format '{{.Names}}' | grep -E "^($tasks_stem-|heroa-task_)" || true)"
+  stop_process "$podman_watch"; forget "$podman_watch"
+  unset SOFTHSM2_CONF
+  psql_do postgres "DROP DATABASE heroa_tasks"
+  tasks_cleanup
+  [ -z "$leftover" ] || say "WARNING: containers left after the run (removed now): $leftover"
+
+  local p50_ratio p99_ratio rate_ratio variant=""
+  [ -n "$tasks_userns_size" ] && variant=" [what-if: --userns=auto:size=$tasks_userns_size on both sides]"
+  p50_ratio="$(ratio "${p50[ours]}" "${p50[bare]}")"
+  p99_ratio="$(ratio "${p99[ours]}" "${p99[bare]}")"
+  out ""
+  record "$(printf '5. task launch, p50   appliance %7.1f ms | bare podman run %7.1f ms | ratio %s (goal <= 1.15: %s)%s' \
+    "${p50[ours]}" "${p50[bare]}" "$p50_ratio" "$(verdict "$p50_ratio" '<=' 1.15)" "$variant")"
+  record "$(printf '5. task launch, p99   appliance %7.1f ms | bare podman run %7.1f ms | ratio %s (goal <= 1.30: %s)%s' \
+    "${p99[ours]}" "${p99[bare]}" "$p99_ratio" "$(verdict "$p99_ratio" '<=' 1.30)" "$variant")"
+  if [ -n "${rate[ours]}" ] && [ -n "${rate[bare]}" ]; then
+    rate_ratio="$(ratio "${rate[ours]}" "${rate[bare]}")"
+    record "$(printf '6. %d concurrent      appliance %7.2f tasks/s | bare podman run %7.2f tasks/s | ratio %s (goal >= 0.90: %s)%s' \
+      "$tasks_concurrency" "${rate[ours]}" "${rate[bare]}" "$rate_ratio" "$(verdict "$rate_ratio" '>=' 0.90)" "$variant")"
+  else
+    record "$(printf '6. %d concurrent      NOT MEASURED: %s%s' "$tasks_concurrency" \
+      "${deadlock:-$(line 'throughput failed' | sed 's/^TASKS throughput failed //')}" "$variant")"
+  fi
+  out ""
+}
+
 began=$SECONDS
 wants http && bench_http
 wants audit && bench_audit
 wants startup && bench_startup
 wants custody && bench_custody
+wants tasks && bench_tasks
 out "== Summary (ratios: appliance / baseline, measured in this run) =="
 for line in "${summary[@]}"; do out "$line"; done
 out "total time: $((SECONDS - began)) s"

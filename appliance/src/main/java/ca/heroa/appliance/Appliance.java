@@ -203,7 +203,7 @@ public final class Appliance implements AutoCloseable {
             tasks.reconcile();
             removeUnfinishedUploads(settings.dataDirectory().resolve("uploads"));
             List<ApiService> services = List.of(
-                    new WorkspaceService(authenticator, workspaces, keys, json, clock),
+                    new WorkspaceService(authenticator, workspaces, keys, json, clock, tasks::cancelWorkspace),
                     new TokenService(authenticator, tokens, workspaces, hasher, json, clock),
                     new SecretService(authenticator, workspaces, vault, json),
                     new StateService(authenticator, workspaces, state, json),

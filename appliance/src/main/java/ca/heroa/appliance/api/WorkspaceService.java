@@ -30,13 +30,16 @@ import static java.util.Objects.requireNonNull;
 
 /** {@code /v1/workspaces}: create, list, get, rename, delete. */
 public final class WorkspaceService implements ApiService {
+    private final java.util.function.Consumer<WorkspaceId> afterDelete;
     private final Authenticator authenticator;
     private final WorkspaceStore workspaces;
     private final KeyRing keys;
     private final JsonCodec json;
     private final Clock clock;
 
-    public WorkspaceService(Authenticator authenticator, WorkspaceStore workspaces, KeyRing keys, JsonCodec json, Clock clock) {
+    public WorkspaceService(Authenticator authenticator, WorkspaceStore workspaces, KeyRing keys, JsonCodec json, Clock clock,
+                            java.util.function.Consumer<WorkspaceId> afterDelete) {
+        this.afterDelete = java.util.Objects.requireNonNull(afterDelete, "afterDelete is null");
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
         this.workspaces = requireNonNull(workspaces, "workspaces is null");
         this.keys = requireNonNull(keys, "keys is null");
@@ -117,6 +120,8 @@ public final class WorkspaceService implements ApiService {
         if (!deleted) {
             throw new ApiException(ErrorCode.NOT_FOUND);
         }
+        // Its running tasks are stopped: nothing of a deleted workspace keeps running.
+        afterDelete.accept(id);
         response.status(Status.NO_CONTENT_204).send();
     }
 }

@@ -94,7 +94,16 @@ public final class PostgresTaskStore implements TaskStore {
                 update.setBytes(12, output.map(SealedOutput::stderr).orElse(null));
                 update.setBoolean(13, output.map(SealedOutput::stderrTruncated).orElse(false));
                 update.setString(14, id.value());
-                return update.executeUpdate() == 1 ? Optional.of(id) : Optional.<TaskId>empty();
+                if (update.executeUpdate() == 1) {
+                    return Optional.of(id);
+                }
+            }
+            // Its workspace was deleted (and the task row with it) while it ran: the row is gone, its ending is still audited.
+            try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM task WHERE id = ?")) {
+                exists.setString(1, id.value());
+                try (ResultSet row = exists.executeQuery()) {
+                    return row.next() ? Optional.<TaskId>empty() : Optional.of(id);
+                }
             }
         }, ignored -> event).isPresent();
     }

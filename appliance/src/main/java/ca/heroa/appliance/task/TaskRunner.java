@@ -248,10 +248,7 @@ final class TaskRunner {
     private void finish(Execution execution, Result result) {
         TaskRecord task = execution.accepted();
         Instant endedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        Optional<TaskStore.SealedOutput> sealed = result.output().map(output -> barrier.inWorkspace(task.workspace(), sealer ->
-                new TaskStore.SealedOutput(endedAt,
-                        sealer.seal(ObjectKind.TASK_OUTPUT, task.id() + "/stdout", 1, endedAt, output.stdout()), output.stdoutTruncated(),
-                        sealer.seal(ObjectKind.TASK_OUTPUT, task.id() + "/stderr", 1, endedAt, output.stderr()), output.stderrTruncated())));
+        Optional<TaskStore.SealedOutput> sealed = seal(task, result, endedAt);
         Map<String, String> details = new HashMap<>();
         result.exitCode().ifPresent(code -> details.put("exitCode", Integer.toString(code)));
         result.usage().ifPresent(usage -> details.putAll(usage.details()));
@@ -263,6 +260,18 @@ final class TaskRunner {
         Outcome outcome = result.status() == TaskStatus.SUCCEEDED ? Outcome.SUCCESS : Outcome.FAILURE;
         store.finish(task.id(), new TaskStore.Ending(result.status(), endedAt, result.exitCode(), result.usage(), result.reason(), sealed),
                 event(execution, result.status().auditAction(), outcome, details));
+    }
+
+    /** The output sealed with the workspace's data key; none when that key is gone (the workspace was deleted meanwhile). */
+    private Optional<TaskStore.SealedOutput> seal(TaskRecord task, Result result, Instant endedAt) {
+        try {
+            return result.output().map(output -> barrier.inWorkspace(task.workspace(), sealer -> new TaskStore.SealedOutput(endedAt,
+                    sealer.seal(ObjectKind.TASK_OUTPUT, task.id() + "/stdout", 1, endedAt, output.stdout()), output.stdoutTruncated(),
+                    sealer.seal(ObjectKind.TASK_OUTPUT, task.id() + "/stderr", 1, endedAt, output.stderr()), output.stderrTruncated())));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "output of task " + task.id() + " not kept: its workspace's key is gone (" + e.getClass().getSimpleName() + ")");
+            return Optional.empty();
+        }
     }
 
     /** The audit entry of a step of this task: who asked, which template (name, version, owner, image digest), and {@code more}. */

@@ -194,6 +194,12 @@ public final class TaskRuntime implements AutoCloseable {
         return task;
     }
 
+    /** Cancels every task of a workspace that was just deleted (its containers are killed). */
+    public void cancelWorkspace(WorkspaceId workspace) {
+        executions.values().stream().filter(execution -> execution.accepted().workspace().equals(workspace))
+                .forEach(execution -> execution.cancel("workspace-deleted").ifPresent(this::kill));
+    }
+
     private void kill(ContainerId container) {
         try {
             podman.killContainer(container);

@@ -147,4 +147,36 @@ class TaskLifecycleTest {
         assertEquals(404, client.get("/v1/workspaces/" + workspace.id() + "/tasks/" + id, other.token()).status());
         assertEquals(404, client.get("/v1/workspaces/" + other.id() + "/tasks/" + id, other.token()).status());
     }
+
+    @Test
+    void deletingAWorkspaceStopsItsRunningTasksAndStillAuditsTheirEnd() throws Exception {
+        TaskFixtures.Workspace doomed = TaskFixtures.workspace(client, "lifecycle-doomed-" + System.nanoTime());
+        TaskFixtures.defineTemplate(client, doomed, TaskFixtures.manifest("sleeper", doomed.image(), List.of("/bin/sleep", "60"), List.of(),
+                "timeoutSeconds", 120));
+        ApiClient.Response accepted = TaskFixtures.run(client, doomed, "sleeper", 0);
+        assertEquals(202, accepted.status(), accepted.body());
+        String id = accepted.json().get("id").asText();
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (ca.heroa.appliance.testing.TestPodman.client().listContainers("heroa.task-id").stream()
+                .noneMatch(container -> id.equals(container.labels().get("heroa.task-id")) && "running".equals(container.state()))) {
+            assertTrue(System.nanoTime() < deadline, "the task never ran");
+            Thread.sleep(50);
+        }
+        assertEquals(204, client.delete("/v1/workspaces/" + doomed.id(), TestAppliance.adminToken()).status());
+        deadline = System.nanoTime() + 30_000_000_000L;
+        JsonNode ended = null;
+        while (ended == null) {
+            assertTrue(System.nanoTime() < deadline, "the deleted workspace's task never recorded its end");
+            for (JsonNode entry : client.get("/v1/audit?workspace=" + doomed.id() + "&action=task.cancelled&limit=10", TestAppliance.adminToken())
+                    .json().get("entries")) {
+                if (entry.get("target").asText().equals("task:" + id)) {
+                    ended = entry;
+                }
+            }
+            Thread.sleep(100);
+        }
+        assertEquals("workspace-deleted", ended.get("details").get("reason").asText(), ended.toString());
+        assertTrue(ca.heroa.appliance.testing.TestPodman.client().listContainers("heroa.task-id").stream()
+                .noneMatch(container -> id.equals(container.labels().get("heroa.task-id"))), "the task's container is removed");
+    }
 }
