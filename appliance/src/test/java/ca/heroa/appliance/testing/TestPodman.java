@@ -82,7 +82,9 @@ public final class TestPodman {
         try {
             directory = Files.createTempDirectory("heroa-podman-");
             Path socket = directory.resolve("podman.sock");
+            // Its own directory as working directory: conmon writes marker files (e.g. "oom") where it runs.
             ProcessBuilder builder = new ProcessBuilder("podman", "system", "service", "--time", "0", "unix://" + socket)
+                    .directory(directory.toFile())
                     .redirectErrorStream(true).redirectOutput(directory.resolve("service.log").toFile());
             builder.environment().put("CONTAINERS_CONF", CONTAINERS_CONF.toString());
             service = builder.start();
