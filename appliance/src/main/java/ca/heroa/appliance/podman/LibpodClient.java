@@ -56,6 +56,7 @@ final class LibpodClient implements PodmanClient {
     private final Path socket;
     private final String prefix;
     private final Duration timeout;
+    private final int usernsSize;
     private final WebClient http;
     private final ObjectMapper mapper = new ObjectMapper();
     /** Load, then resolve the names it reported: serialised so a concurrent load cannot move a name in between. */
@@ -67,6 +68,7 @@ final class LibpodClient implements PodmanClient {
         this.address = UnixDomainSocketAddress.of(socket);
         this.prefix = "/" + settings.apiVersion() + "/libpod";
         this.timeout = settings.requestTimeout();
+        this.usernsSize = settings.usernsSize();
         this.http = WebClient.builder()
                 .connectTimeout(timeout)
                 .readTimeout(timeout)
@@ -168,7 +170,7 @@ final class LibpodClient implements PodmanClient {
     @Override
     public ContainerId createContainer(ContainerSpec spec) {
         requireNonNull(spec, "spec is null");
-        byte[] body = ContainerSpecJson.of(mapper, spec, CPU_PERIOD_MICROS).toString().getBytes(StandardCharsets.UTF_8);
+        byte[] body = ContainerSpecJson.of(mapper, spec, CPU_PERIOD_MICROS, usernsSize).toString().getBytes(StandardCharsets.UTF_8);
         Answer answer = call(Method.POST, "/containers/create", request -> request.header(HeaderValues.create(HeaderNames.CONTENT_TYPE,
                 "application/json")), body, timeout);
         return new ContainerId(json(ok(answer), "/containers/create").path("Id").asText());
@@ -450,7 +452,7 @@ final class LibpodClient implements PodmanClient {
         private ContainerSpecJson() {
         }
 
-        static ObjectNode of(ObjectMapper mapper, ContainerSpec spec, long cpuPeriodMicros) {
+        static ObjectNode of(ObjectMapper mapper, ContainerSpec spec, long cpuPeriodMicros, int usernsSize) {
             ObjectNode body = mapper.createObjectNode();
             body.put("name", spec.name());
             body.put("image", spec.image().hex());
@@ -478,8 +480,10 @@ final class LibpodClient implements PodmanClient {
             spec.log().ifPresent(file -> log.put("path", file.path().toString()).put("size", file.maxBytes()));
 
             // A user namespace of its own from the "containers" range in /etc/subuid: root inside is nobody outside.
-            body.putObject("userns").put("nsmode", "auto");
-            body.putObject("idmappings").put("AutoUserNs", true);
+            // The size is explicit (see PodmanSettings.DEFAULT_USERNS_SIZE): the CLI's --userns=auto:size=N sends both fields.
+            body.putObject("userns").put("nsmode", "auto").put("value", "size=" + usernsSize);
+            ObjectNode idmappings = body.putObject("idmappings").put("AutoUserNs", true);
+            idmappings.putObject("AutoUserNsOpts").put("Size", usernsSize);
             body.putArray("cap_drop").add("ALL");
             body.putArray("cap_add");
             body.put("privileged", false);

@@ -25,7 +25,7 @@ class PodmanDiscoveryTest {
         // Something listens but never answers: the attempt must time out, not hang.
         try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             listener.bind(UnixDomainSocketAddress.of(silent));
-            PodmanSettings settings = new PodmanSettings(Optional.empty(), "v4.0.0", Duration.ofSeconds(1));
+            PodmanSettings settings = new PodmanSettings(Optional.empty(), "v4.0.0", Duration.ofSeconds(1), PodmanSettings.DEFAULT_USERNS_SIZE);
             PodmanUnavailableException failure = assertThrows(PodmanUnavailableException.class,
                     () -> PodmanDiscovery.connect(List.of(missing, silent), settings));
             String message = failure.getMessage();

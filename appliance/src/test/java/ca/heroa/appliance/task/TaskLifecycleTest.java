@@ -179,4 +179,23 @@ class TaskLifecycleTest {
         assertTrue(ca.heroa.appliance.testing.TestPodman.client().listContainers("heroa.task-id").stream()
                 .noneMatch(container -> id.equals(container.labels().get("heroa.task-id"))), "the task's container is removed");
     }
+
+    @Test
+    void manyTasksCreatedAtOnceAllRun() {
+        // Podman 4.3 deadlocks when containers with an automatic user namespace of no explicit size are created at
+        // once (podman issue 16062); every container the appliance creates gives the size.
+        define("quick", List.of("/bin/true"));
+        List<java.util.concurrent.CompletableFuture<JsonNode>> runs = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            runs.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> TaskFixtures.run(client, workspace, "quick", 90).json()));
+        }
+        for (java.util.concurrent.CompletableFuture<JsonNode> run : runs) {
+            JsonNode task = run.join();
+            if (!task.path("status").asText().equals("succeeded")) {
+                // Queued behind the others past the wait: follow it to its end.
+                task = client.get("/v1/workspaces/" + workspace.id() + "/tasks/" + task.get("id").asText() + "?wait=60", workspace.token()).json();
+            }
+            assertEquals("succeeded", task.get("status").asText(), task.toString());
+        }
+    }
 }
