@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,7 +50,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>
  * Parseable output lines start with {@code TASKS }. Usage: {@code TaskBench --curl-config FILE --bare-args FILE
  * --podman PODMAN --socket SOCKET --jdbc-url URL --out-dir DIR [--iterations 100] [--warmup 5] [--concurrency 8]
- * [--tasks-per-round 48] [--rounds 3]}. {@code --bare-args} holds the arguments of {@code podman run}, one per line,
+ * [--tasks-per-round 48] [--rounds 3] [--warmup-rounds 1]}. {@code --bare-args} holds the arguments of {@code podman run}, one per line,
  * where {@code {name}} and {@code {cgroup}} stand for the container's name and cgroup parent, different per launch
  * ({@code --name-prefix} and {@code --cgroup-prefix} give their stems).
  */
@@ -85,22 +86,32 @@ public final class TaskBench {
      * /proc/stat), the appliance's JVM and the Podman service (from /proc/PID/stat; conmon, runc and the clients are
      * processes of their own, counted only in the machine's).
      */
-    record Cpu(long machine, long appliance, long podman) {
-        static final Cpu NONE = new Cpu(0, 0, 0);
+    record Cpu(long machine, long appliance, long applianceJit, long applianceGc, long podman) {
+        static final Cpu NONE = new Cpu(0, 0, 0, 0, 0);
 
         Cpu minus(Cpu other) {
-            return new Cpu(machine - other.machine, appliance - other.appliance, podman - other.podman);
+            return new Cpu(machine - other.machine, appliance - other.appliance, applianceJit - other.applianceJit,
+                    applianceGc - other.applianceGc, podman - other.podman);
         }
 
         Cpu plus(Cpu other) {
-            return new Cpu(machine + other.machine, appliance + other.appliance, podman + other.podman);
+            return new Cpu(machine + other.machine, appliance + other.appliance, applianceJit + other.applianceJit,
+                    applianceGc + other.applianceGc, podman + other.podman);
+        }
+
+        /** One line of CPU milliseconds per task (ticks of 10 ms). */
+        String perTask(long tasks) {
+            return String.format(Locale.ROOT, "machine=%.1f appliance=%.1f appliance_jit=%.1f appliance_gc=%.1f podman_service=%.1f",
+                    machine * 10.0 / tasks, appliance * 10.0 / tasks, applianceJit * 10.0 / tasks, applianceGc * 10.0 / tasks,
+                    podman * 10.0 / tasks);
         }
     }
 
     /** Reads {@link Cpu} now. */
     record CpuMeter(long appliancePid, long podmanPid) {
         Cpu now() {
-            return new Cpu(machineBusy(), process(appliancePid), process(podmanPid));
+            long[] threads = threads(appliancePid);
+            return new Cpu(machineBusy(), process(appliancePid), threads[0], threads[1], process(podmanPid));
         }
 
         private static long machineBusy() {
@@ -117,6 +128,34 @@ public final class TaskBench {
             } catch (IOException e) {
                 return 0;
             }
+        }
+
+        /** CPU ticks of the JVM's JIT compiler threads and of its garbage collector threads (long-lived threads, by name). */
+        private static long[] threads(long pid) {
+            long[] ticks = new long[2];
+            if (pid <= 0) {
+                return ticks;
+            }
+            try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        String stat = Files.readString(task.resolve("stat"));
+                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        long used = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                        if (name.contains("CompilerThre")) {
+                            ticks[0] += used;
+                        } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+                            ticks[1] += used;
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        // the thread ended meanwhile
+                    }
+                }
+            } catch (IOException e) {
+                return ticks;
+            }
+            return ticks;
         }
 
         private static long process(long pid) {
@@ -186,13 +225,16 @@ public final class TaskBench {
                 new CpuMeter(Long.parseLong(options.required("appliance-pid")), Long.parseLong(options.required("podman-pid"))),
                 Files.createDirectories(out.resolve("scratch")));
         int iterations = options.integer("iterations", 100);
-        int warmup = options.integer("warmup", 5);
+        int warmup = options.integer("warmup", 40);
         int concurrency = options.integer("concurrency", 8);
         int tasksPerRound = options.integer("tasks-per-round", 48);
         int rounds = options.integer("rounds", 3);
+        int warmupRounds = options.integer("warmup-rounds", 1);
 
         List<Launch> all = Collections.synchronizedList(new ArrayList<>());
-        // 1. Latency, one at a time, alternating.
+        // 1. Latency, one at a time, alternating. The warm-up pairs matter: the appliance is a JVM, and its first tasks
+        // spend much of its CPU on JIT compilation, while a colo appliance runs for months. They run one at a time too:
+        // concurrent creates can deadlock Podman 4.3 (see PodmanShim), which must not cost the latency figures.
         say("latency: " + warmup + " unmeasured pairs, then " + iterations + " pairs, alternating");
         for (int i = 0; i < warmup; i++) {
             all.add(bench.measured(i % 2 == 0 ? Side.OURS : Side.BARE, "warmup"));
@@ -207,11 +249,14 @@ public final class TaskBench {
                 say("latency: " + (i + 1) + " of " + iterations + " pairs");
             }
         }
-        long latencyEnd = bench.epochNanos(System.nanoTime());
+
+        // Podman's events of the latency launches, read now: its events file is cut when it grows past its size limit, which
+        // the throughput part would make it do.
+        Map<String, Map<String, Long>> events = events(options.required("podman"), options.required("socket"), latencyStart, out.resolve("events.json"));
 
         // 2. Throughput: concurrent clients, sides alternating by round.
-        say("throughput: one unmeasured batch of " + concurrency + " per side, then " + rounds + " rounds of " + tasksPerRound
-                + " tasks per side with " + concurrency + " clients");
+        say("throughput: " + warmupRounds + " unmeasured round(s), then " + rounds + " rounds of " + tasksPerRound + " tasks per side with " + concurrency
+                + " clients");
         Map<Side, Long> tasks = new HashMap<>();
         Map<Side, Long> elapsed = new HashMap<>();
         Map<Side, Cpu> loadedCpu = new HashMap<>();
@@ -219,9 +264,14 @@ public final class TaskBench {
         // and their phases are still reported, and run.sh looks at the Podman service.
         Side current = Side.OURS;
         try {
-            bench.concurrent(Side.OURS, "warmup-concurrent", concurrency, concurrency, all);
-            current = Side.BARE;
-            bench.concurrent(Side.BARE, "warmup-concurrent", concurrency, concurrency, all);
+            // One unmeasured round per side first: under concurrency the appliance's JIT compiles again (other paths, other
+            // profiles), and that one-time cost is not what a long-running appliance pays per task.
+            for (int round = 1; round <= warmupRounds; round++) {
+                current = Side.OURS;
+                bench.concurrent(Side.OURS, "warmup-concurrent", concurrency, tasksPerRound, all);
+                current = Side.BARE;
+                bench.concurrent(Side.BARE, "warmup-concurrent", concurrency, tasksPerRound, all);
+            }
             for (int round = 1; round <= rounds; round++) {
                 List<Side> order = round % 2 == 1 ? List.of(Side.OURS, Side.BARE) : List.of(Side.BARE, Side.OURS);
                 Map<Side, Double> roundRates = new HashMap<>();
@@ -230,7 +280,10 @@ public final class TaskBench {
                     say("throughput: round " + round + ", " + side.label);
                     Cpu before = bench.meter.now();
                     long nanos = bench.concurrent(side, "throughput-" + round, concurrency, tasksPerRound, all);
-                    loadedCpu.merge(side, bench.meter.now().minus(before), Cpu::plus);
+                    Cpu used = bench.meter.now().minus(before);
+                    loadedCpu.merge(side, used, Cpu::plus);
+                    System.out.printf(Locale.ROOT, "TASKS cpu section=throughput-round-%d side=%s per_task_ms %s%n", round,
+                            side.name().toLowerCase(Locale.ROOT), used.perTask(tasksPerRound));
                     double rate = tasksPerRound / (nanos / 1e9);
                     roundRates.put(side, rate);
                     tasks.merge(side, (long) tasksPerRound, Long::sum);
@@ -260,15 +313,14 @@ public final class TaskBench {
         for (Side side : Side.values()) {
             List<Launch> launches = latency.stream().filter(launch -> launch.side() == side).toList();
             Cpu used = launches.stream().map(Launch::cpu).reduce(Cpu.NONE, Cpu::plus);
-            System.out.printf(Locale.ROOT, "TASKS cpu section=latency side=%s per_task_ms machine=%.1f appliance=%.1f podman_service=%.1f%n",
-                    side.name().toLowerCase(Locale.ROOT), used.machine() * 10.0 / launches.size(), used.appliance() * 10.0 / launches.size(),
-                    used.podman() * 10.0 / launches.size());
+            System.out.printf(Locale.ROOT, "TASKS cpu section=latency side=%s per_task_ms %s%n", side.name().toLowerCase(Locale.ROOT),
+                    used.perTask(launches.size()));
         }
         for (Side side : tasks.isEmpty() ? new Side[0] : Side.values()) {
             Cpu used = loadedCpu.get(side);
             long count = tasks.get(side);
-            System.out.printf(Locale.ROOT, "TASKS cpu section=throughput side=%s per_task_ms machine=%.1f appliance=%.1f podman_service=%.1f%n",
-                    side.name().toLowerCase(Locale.ROOT), used.machine() * 10.0 / count, used.appliance() * 10.0 / count, used.podman() * 10.0 / count);
+            System.out.printf(Locale.ROOT, "TASKS cpu section=throughput side=%s per_task_ms %s%n", side.name().toLowerCase(Locale.ROOT),
+                    used.perTask(count));
         }
         double[] tls = latency.stream().filter(launch -> launch.side() == Side.OURS).mapToDouble(Launch::tlsSeconds).sorted().toArray();
         double[] curlTotal = latency.stream().filter(launch -> launch.side() == Side.OURS).mapToDouble(Launch::curlSeconds).sorted().toArray();
@@ -283,9 +335,12 @@ public final class TaskBench {
         }
 
         // Phases and audit, from Podman's events and the appliance's database.
-        Map<String, Map<String, Long>> events = events(options.required("podman"), options.required("socket"), latencyStart, latencyEnd,
-                out.resolve("events.json"));
         phases(latency, events, options.required("jdbc-url"));
+        Optional<String> applianceLog = options.optional("appliance-log");
+        if (applianceLog.isPresent()) {
+            runnerPhases(Path.of(applianceLog.get()), latency, "latency");
+            runnerPhases(Path.of(applianceLog.get()), all.stream().filter(launch -> launch.phase().startsWith("throughput-")).toList(), "throughput");
+        }
         checkAudit(all.stream().filter(launch -> launch.side() == Side.OURS && launch.id() != null).toList(), options.required("jdbc-url"));
     }
 
@@ -379,10 +434,11 @@ public final class TaskBench {
     }
 
     /** Podman's container events of the window, by container name: status (create, init, start, died, remove) to epoch nanoseconds. */
-    private static Map<String, Map<String, Long>> events(String podman, String socket, long from, long to, Path file)
+    private static Map<String, Map<String, Long>> events(String podman, String socket, long from, Path file)
             throws IOException, InterruptedException {
+        // No --until: Podman 4.3 returns no event at all when --until lies in the past. Only names of this run are looked up.
         Process process = new ProcessBuilder(podman, "--url", "unix://" + socket, "events", "--stream=false", "--format", "json",
-                "--filter", "type=container", "--since", Long.toString(from / 1_000_000_000L - 1), "--until", Long.toString(to / 1_000_000_000L + 2))
+                "--filter", "type=container", "--since", Long.toString(from / 1_000_000_000L - 1))
                 .redirectErrorStream(false).redirectOutput(file.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         if (process.waitFor() != 0) {
             throw new IllegalStateException("podman events exited with " + process.exitValue());
@@ -437,6 +493,13 @@ public final class TaskBench {
                 }
             }
             System.out.printf(Locale.ROOT, "TASKS phases side=%s launches=%d incomplete=%d%n", side.name().toLowerCase(Locale.ROOT), timelines.size(), incomplete);
+            if (side == Side.BARE && !timelines.isEmpty()) {
+                // A stricter baseline: the bare launch until Podman removed its container, without what the remote CLI
+                // does after that before it exits.
+                long[] removed = timelines.stream().mapToLong(timeline -> timeline.get("remove") - timeline.get("spawn")).sorted().toArray();
+                System.out.printf(Locale.ROOT, "TASKS strict side=bare until=removed n=%d p50_ms=%.1f p99_ms=%.1f%n", removed.length,
+                        percentile(removed, 50) / 1e6, percentile(removed, 99) / 1e6);
+            }
             for (int i = 1; i < marks.size(); i++) {
                 Mark from = marks.get(i - 1);
                 Mark to = marks.get(i);
@@ -445,6 +508,35 @@ public final class TaskBench {
                         side.name().toLowerCase(Locale.ROOT), from.key(), to.key(), percentile(gaps, 50) / 1e6, percentile(gaps, 90) / 1e6,
                         percentile(gaps, 99) / 1e6, from.name(), to.name());
             }
+        }
+    }
+
+    /**
+     * The appliance's own phase timer: TaskRunner logs at DEBUG, for each task, {@code task <id> phases (ms): create=N
+     * inspect=N ...}. Medians and tails of each phase over the given launches of ours.
+     */
+    private static void runnerPhases(Path log, List<Launch> launches, String section) throws IOException {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        launches.stream().filter(launch -> launch.side() == Side.OURS).forEach(launch -> ids.add(launch.id()));
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile("task (task_[0-9a-f]+) phases \\(ms\\): (.*)$");
+        Map<String, List<Long>> phases = new LinkedHashMap<>();
+        int found = 0;
+        for (String text : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            java.util.regex.Matcher matcher = line.matcher(text);
+            if (!matcher.find() || !ids.contains(matcher.group(1))) {
+                continue;
+            }
+            found++;
+            for (String pair : matcher.group(2).trim().split(" ")) {
+                String[] parts = pair.split("=");
+                phases.computeIfAbsent(parts[0], key -> new ArrayList<>()).add(Long.parseLong(parts[1]));
+            }
+        }
+        System.out.printf(Locale.ROOT, "TASKS runner section=%s tasks=%d of %d%n", section, found, ids.size());
+        for (Map.Entry<String, List<Long>> phase : phases.entrySet()) {
+            long[] values = phase.getValue().stream().mapToLong(Long::longValue).sorted().toArray();
+            System.out.printf(Locale.ROOT, "TASKS runner section=%s phase=%s median_ms=%d p90_ms=%d p99_ms=%d%n", section, phase.getKey(),
+                    percentile(values, 50), percentile(values, 90), percentile(values, 99));
         }
     }
 
@@ -510,13 +602,15 @@ public final class TaskBench {
 
     private static void writeCsv(Path file, List<Launch> launches) throws IOException {
         try (PrintWriter writer = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8))) {
-            writer.println("side,phase,sequence,start_epoch_ns,end_epoch_ns,ms,id,curl_tls_s,curl_total_s,cpu_machine_ticks,cpu_appliance_ticks,cpu_podman_ticks");
+            writer.println("side,phase,sequence,start_epoch_ns,end_epoch_ns,ms,id,curl_tls_s,curl_total_s,cpu_machine_ticks,cpu_appliance_ticks,"
+                    + "cpu_appliance_jit_ticks,cpu_appliance_gc_ticks,cpu_podman_ticks");
             List<Launch> sorted = new ArrayList<>(launches);
             sorted.sort((a, b) -> Long.compare(a.startNanos(), b.startNanos()));
             for (Launch launch : sorted) {
-                writer.printf(Locale.ROOT, "%s,%s,%d,%d,%d,%.3f,%s,%.6f,%.6f,%d,%d,%d%n", launch.side().name().toLowerCase(Locale.ROOT), launch.phase(),
+                Cpu cpu = launch.cpu();
+                writer.printf(Locale.ROOT, "%s,%s,%d,%d,%d,%.3f,%s,%.6f,%.6f,%d,%d,%d,%d,%d%n", launch.side().name().toLowerCase(Locale.ROOT), launch.phase(),
                         launch.sequence(), launch.startNanos(), launch.endNanos(), launch.nanos() / 1e6, launch.id(), launch.tlsSeconds(),
-                        launch.curlSeconds(), launch.cpu().machine(), launch.cpu().appliance(), launch.cpu().podman());
+                        launch.curlSeconds(), cpu.machine(), cpu.appliance(), cpu.applianceJit(), cpu.applianceGc(), cpu.podman());
             }
         }
     }
