@@ -1,6 +1,7 @@
 package ca.heroa.appliance.task;
 
 import ca.heroa.appliance.testing.ApiClient;
+import ca.heroa.appliance.testing.LogCapture;
 import ca.heroa.appliance.testing.TaskFixtures;
 import ca.heroa.appliance.testing.TestAppliance;
 import ca.heroa.appliance.testing.TestPodman;
@@ -18,10 +19,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,7 +40,7 @@ class SecretDeliveryTest {
         TaskFixtures.Workspace workspace = TaskFixtures.workspace(client, "delivery-" + System.nanoTime());
         String canary = "heroa-canary-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Long.toString(System.nanoTime()).getBytes()));
         byte[] canaryBytes = canary.getBytes(StandardCharsets.US_ASCII);
-        List<String> logs = captureLogs();
+        LogCapture logs = LogCapture.start();
         java.nio.file.attribute.FileTime testStart = java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 2000);
         assertEquals(201, client.putBytes("/v1/workspaces/" + workspace.id() + "/secrets/api-key", workspace.token(), canaryBytes,
                 "application/octet-stream").status());
@@ -73,7 +70,8 @@ class SecretDeliveryTest {
         assertTrue(lines[2].contains("tmpfs") && lines[2].contains("ro"), "delivered on a read-only tmpfs mount:\n" + stdout);
         assertEquals("0", lines[3].trim(), "not in the environment:\n" + stdout);
 
-        assertAbsent(forms, String.join("\n", logs), "the appliance's logs");
+        logs.close();
+        assertAbsent(forms, String.join("\n", logs.lines()), "the appliance's logs");
         assertAbsent(forms, client.get("/v1/audit?workspace=" + workspace.id() + "&limit=1000", TestAppliance.adminToken()).body(), "the audit log");
         assertAbsent(forms, task.toString(), "the task's API view");
         assertFalse(Files.exists(TestAppliance.get().taskRuntimeDirectory().resolve(taskId)), "the task's tmpfs directory is removed");
@@ -133,32 +131,6 @@ class SecretDeliveryTest {
             return i;
         }
         return -1;
-    }
-
-    private static List<String> captureLogs() {
-        List<String> logs = new ArrayList<>();
-        Handler capture = new Handler() {
-            private final SimpleFormatter formatter = new SimpleFormatter();
-
-            @Override
-            public void publish(LogRecord record) {
-                synchronized (logs) {
-                    logs.add(formatter.format(record));
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger root = Logger.getLogger("");
-        root.setLevel(java.util.logging.Level.ALL);
-        root.addHandler(capture);
-        return logs;
     }
 
     static String podman(String... arguments) throws Exception {

@@ -1,6 +1,7 @@
 package ca.heroa.appliance.vault;
 
 import ca.heroa.appliance.testing.ApiClient;
+import ca.heroa.appliance.testing.LogCapture;
 import ca.heroa.appliance.testing.TestAppliance;
 import ca.heroa.appliance.workspace.WorkspaceId;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,10 +22,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,29 +39,7 @@ class SecretCanaryTest {
 
     @Test
     void theCanaryValueAppearsNowhereButInItsDelivery() throws Exception {
-        List<String> logs = new ArrayList<>();
-        Handler capture = new Handler() {
-            private final SimpleFormatter formatter = new SimpleFormatter();
-
-            @Override
-            public void publish(LogRecord record) {
-                synchronized (logs) {
-                    logs.add(formatter.format(record));
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger root = Logger.getLogger("");
-        java.util.logging.Level previous = root.getLevel();
-        root.setLevel(java.util.logging.Level.ALL);
-        root.addHandler(capture);
+        LogCapture capture = LogCapture.start();
         List<String> responses = new ArrayList<>();
         byte[] canary = CANARY.getBytes(StandardCharsets.UTF_8);
         String workspace;
@@ -91,9 +66,9 @@ class SecretCanaryTest {
             responses.add(metrics());
             responses.add(api.get("/v1/openapi", admin).body());
         } finally {
-            root.removeHandler(capture);
-            root.setLevel(previous);
+            capture.close();
         }
+        List<String> logs = capture.lines();
         List<String> forms = forms(canary);
         try (SecretValue delivered = TestAppliance.get().vault().reveal(new WorkspaceId(workspace), new SecretName("canary")).orElseThrow()) {
             assertArrayEquals(canary, delivered.copy(), "the value is stored and delivered intact");
@@ -104,10 +79,8 @@ class SecretCanaryTest {
         for (String response : responses) {
             assertEquals(Optional.empty(), found(forms, response), "an API response carries the value: " + response);
         }
-        synchronized (logs) {
-            for (String line : logs) {
-                assertEquals(Optional.empty(), found(forms, line), "a log record carries the value: " + line);
-            }
+        for (String line : logs) {
+            assertEquals(Optional.empty(), found(forms, line), "a log record carries the value: " + line);
         }
         for (String row : databaseDump()) {
             assertEquals(Optional.empty(), found(forms, row), "the database holds the value in clear: " + row);
