@@ -1,7 +1,6 @@
 package ca.heroa.appliance.api;
 
 import ca.heroa.appliance.audit.AuditEvent;
-import ca.heroa.appliance.auth.Access;
 import ca.heroa.appliance.auth.Principal;
 import ca.heroa.appliance.auth.RequestAuthenticator;
 import ca.heroa.appliance.http.ApiException;
@@ -100,7 +99,7 @@ public final class ImageService implements ApiService {
 
     private void upload(ServerRequest request, ServerResponse response) {
         Principal principal = authenticator.authenticate(request);
-        WorkspaceId workspace = existingWorkspace(principal, request, Scope.IMAGES_WRITE);
+        WorkspaceId workspace = ExistingWorkspace.of(workspaces, principal, request, Scope.IMAGES_WRITE);
         String contentType = request.headers().first(HeaderNames.CONTENT_TYPE).orElse("").toLowerCase(Locale.ROOT);
         if (ARCHIVE_TYPES.stream().noneMatch(type -> contentType.equals(type) || contentType.startsWith(type + ";"))) {
             throw new ApiException(ErrorCode.UNSUPPORTED_MEDIA_TYPE);
@@ -170,19 +169,19 @@ public final class ImageService implements ApiService {
     }
 
     private void list(ServerRequest request, ServerResponse response) {
-        WorkspaceId workspace = existingWorkspace(authenticator.authenticate(request), request, Scope.WORKSPACE_READ);
+        WorkspaceId workspace = ExistingWorkspace.of(workspaces, authenticator.authenticate(request), request, Scope.WORKSPACE_READ);
         json.send(response, Status.OK_200, new ImageList(images.list(workspace).stream().map(ImageView::of).toList()));
     }
 
     private void show(ServerRequest request, ServerResponse response) {
-        WorkspaceId workspace = existingWorkspace(authenticator.authenticate(request), request, Scope.WORKSPACE_READ);
+        WorkspaceId workspace = ExistingWorkspace.of(workspaces, authenticator.authenticate(request), request, Scope.WORKSPACE_READ);
         WorkspaceImage image = images.find(workspace, digest(request)).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
         json.send(response, Status.OK_200, ImageView.of(image));
     }
 
     private void delete(ServerRequest request, ServerResponse response) {
         Principal principal = authenticator.authenticate(request);
-        WorkspaceId workspace = existingWorkspace(principal, request, Scope.IMAGES_WRITE);
+        WorkspaceId workspace = ExistingWorkspace.of(workspaces, principal, request, Scope.IMAGES_WRITE);
         ImageDigest digest = digest(request);
         if (!images.holds(workspace, digest)) {
             throw new ApiException(ErrorCode.NOT_FOUND);
@@ -214,14 +213,6 @@ public final class ImageService implements ApiService {
         } catch (PodmanException | PodmanUnavailableException e) {
             LOG.log(Level.WARNING, "image {0} stays in Podman''s storage: {1}", digest, e.getMessage());
         }
-    }
-
-    private WorkspaceId existingWorkspace(Principal principal, ServerRequest request, Scope scope) {
-        WorkspaceId workspace = Access.workspace(principal, request.path().pathParameters().get("workspace"), scope);
-        if (workspaces.find(workspace).isEmpty()) {
-            throw new ApiException(ErrorCode.NOT_FOUND);
-        }
-        return workspace;
     }
 
     private static ImageDigest digest(ServerRequest request) {

@@ -1,6 +1,5 @@
 package ca.heroa.appliance.api;
 
-import ca.heroa.appliance.auth.Access;
 import ca.heroa.appliance.auth.Authenticator;
 import ca.heroa.appliance.auth.Principal;
 import ca.heroa.appliance.http.ApiException;
@@ -78,13 +77,13 @@ public final class SecretService implements ApiService {
     }
 
     private void list(ServerRequest request, ServerResponse response) {
-        WorkspaceId workspace = existingWorkspace(authenticator.authenticate(request), request, Scope.WORKSPACE_READ);
+        WorkspaceId workspace = ExistingWorkspace.of(workspaces, authenticator.authenticate(request), request, Scope.WORKSPACE_READ);
         json.send(response, Status.OK_200, new SecretList(vault.list(workspace).stream().map(SecretView::of).toList()));
     }
 
     private void put(ServerRequest request, ServerResponse response) {
         Principal principal = authenticator.authenticate(request);
-        WorkspaceId workspace = existingWorkspace(principal, request, Scope.SECRETS_WRITE);
+        WorkspaceId workspace = ExistingWorkspace.of(workspaces, principal, request, Scope.SECRETS_WRITE);
         SecretName name = name(request);
         byte[] value = readValue(request);
         try {
@@ -102,7 +101,7 @@ public final class SecretService implements ApiService {
     }
 
     private void versions(ServerRequest request, ServerResponse response) {
-        WorkspaceId workspace = existingWorkspace(authenticator.authenticate(request), request, Scope.WORKSPACE_READ);
+        WorkspaceId workspace = ExistingWorkspace.of(workspaces, authenticator.authenticate(request), request, Scope.WORKSPACE_READ);
         SecretName name = name(request);
         List<SecretVersion> versions = vault.versions(workspace, name);
         if (versions.isEmpty()) {
@@ -113,19 +112,11 @@ public final class SecretService implements ApiService {
 
     private void delete(ServerRequest request, ServerResponse response) {
         Principal principal = authenticator.authenticate(request);
-        WorkspaceId workspace = existingWorkspace(principal, request, Scope.SECRETS_WRITE);
+        WorkspaceId workspace = ExistingWorkspace.of(workspaces, principal, request, Scope.SECRETS_WRITE);
         if (!vault.delete(workspace, name(request), principal.auditContext(RequestInfo.of(request)))) {
             throw new ApiException(ErrorCode.NOT_FOUND);
         }
         response.status(Status.NO_CONTENT_204).send();
-    }
-
-    private WorkspaceId existingWorkspace(Principal principal, ServerRequest request, Scope scope) {
-        WorkspaceId workspace = Access.workspace(principal, request.path().pathParameters().get("workspace"), scope);
-        if (workspaces.find(workspace).isEmpty()) {
-            throw new ApiException(ErrorCode.NOT_FOUND);
-        }
-        return workspace;
     }
 
     private static SecretName name(ServerRequest request) {

@@ -1,6 +1,5 @@
 package ca.heroa.appliance.api;
 
-import ca.heroa.appliance.auth.Access;
 import ca.heroa.appliance.auth.Principal;
 import ca.heroa.appliance.auth.RequestAuthenticator;
 import ca.heroa.appliance.http.ApiException;
@@ -93,7 +92,7 @@ public final class StateService implements ApiService {
     }
 
     private void list(ServerRequest request, ServerResponse response) {
-        WorkspaceId workspace = existingWorkspace(authenticator.authenticate(request), request, Scope.WORKSPACE_READ);
+        WorkspaceId workspace = ExistingWorkspace.of(workspaces, authenticator.authenticate(request), request, Scope.WORKSPACE_READ);
         UriQuery query = request.query();
         String prefix = query.contains("prefix") ? query.get("prefix") : "";
         if (!StateKey.validPrefix(prefix)) {
@@ -108,7 +107,7 @@ public final class StateService implements ApiService {
 
     private void put(ServerRequest request, ServerResponse response) {
         Principal principal = authenticator.authenticate(request);
-        WorkspaceId workspace = existingWorkspace(principal, request, Scope.STATE_WRITE);
+        WorkspaceId workspace = ExistingWorkspace.of(workspaces, principal, request, Scope.STATE_WRITE);
         StateKey key = key(request);
         String contentType = contentType(request);
         Precondition precondition = precondition(request);
@@ -132,7 +131,7 @@ public final class StateService implements ApiService {
     }
 
     private void get(ServerRequest request, ServerResponse response) {
-        WorkspaceId workspace = existingWorkspace(authenticator.authenticate(request), request, Scope.WORKSPACE_READ);
+        WorkspaceId workspace = ExistingWorkspace.of(workspaces, authenticator.authenticate(request), request, Scope.WORKSPACE_READ);
         StateKey key = key(request);
         switch (state.get(workspace, key, precondition(request))) {
             case WorkspaceState.Read.Found found -> {
@@ -155,21 +154,13 @@ public final class StateService implements ApiService {
 
     private void delete(ServerRequest request, ServerResponse response) {
         Principal principal = authenticator.authenticate(request);
-        WorkspaceId workspace = existingWorkspace(principal, request, Scope.STATE_WRITE);
+        WorkspaceId workspace = ExistingWorkspace.of(workspaces, principal, request, Scope.STATE_WRITE);
         StateKey key = key(request);
         switch (state.delete(workspace, key, precondition(request), principal.auditContext(RequestInfo.of(request)))) {
             case StateStore.Delete.Deleted deleted -> response.status(Status.NO_CONTENT_204).send();
             case StateStore.Delete.Missing missing -> throw new ApiException(ErrorCode.NOT_FOUND);
             case StateStore.Delete.PreconditionFailed failed -> throw new ApiException(ErrorCode.STATE_PRECONDITION_FAILED);
         }
-    }
-
-    private WorkspaceId existingWorkspace(Principal principal, ServerRequest request, Scope scope) {
-        WorkspaceId workspace = Access.workspace(principal, request.path().pathParameters().get("workspace"), scope);
-        if (workspaces.find(workspace).isEmpty()) {
-            throw new ApiException(ErrorCode.NOT_FOUND);
-        }
-        return workspace;
     }
 
     /**

@@ -1,6 +1,5 @@
 package ca.heroa.appliance.api;
 
-import ca.heroa.appliance.auth.Access;
 import ca.heroa.appliance.auth.Principal;
 import ca.heroa.appliance.auth.RequestAuthenticator;
 import ca.heroa.appliance.http.ApiException;
@@ -98,7 +97,7 @@ public final class TaskService implements ApiService {
 
     private void run(ServerRequest request, ServerResponse response) {
         Principal principal = authenticator.authenticate(request);
-        WorkspaceId workspace = existingWorkspace(principal, request, Scope.TASKS_RUN);
+        WorkspaceId workspace = ExistingWorkspace.of(workspaces, principal, request, Scope.TASKS_RUN);
         RunBody body = json.read(request, RunBody.class);
         if (body.template() == null || body.template().isBlank()) {
             throw new ApiException(ErrorCode.MISSING_FIELD, "template");
@@ -122,7 +121,7 @@ public final class TaskService implements ApiService {
     }
 
     private void show(ServerRequest request, ServerResponse response) {
-        WorkspaceId workspace = existingWorkspace(authenticator.authenticate(request), request, Scope.WORKSPACE_READ);
+        WorkspaceId workspace = ExistingWorkspace.of(workspaces, authenticator.authenticate(request), request, Scope.WORKSPACE_READ);
         TaskId id = taskId(request);
         Duration wait = waitOf("wait", request.query().first("wait").map(value -> integer("wait", value)).orElse(0));
         TaskRecord task = (wait.isZero() ? runtime.find(workspace, id) : runtime.await(workspace, id, wait))
@@ -136,7 +135,7 @@ public final class TaskService implements ApiService {
     }
 
     private void list(ServerRequest request, ServerResponse response) {
-        WorkspaceId workspace = existingWorkspace(authenticator.authenticate(request), request, Scope.WORKSPACE_READ);
+        WorkspaceId workspace = ExistingWorkspace.of(workspaces, authenticator.authenticate(request), request, Scope.WORKSPACE_READ);
         UriQuery query = request.query();
         int limit = query.first("limit").map(value -> integer("limit", value)).orElse(DEFAULT_LIMIT);
         if (limit < 1 || limit > MAX_LIMIT) {
@@ -151,7 +150,7 @@ public final class TaskService implements ApiService {
 
     private void cancel(ServerRequest request, ServerResponse response) {
         Principal principal = authenticator.authenticate(request);
-        WorkspaceId workspace = existingWorkspace(principal, request, Scope.TASKS_RUN);
+        WorkspaceId workspace = ExistingWorkspace.of(workspaces, principal, request, Scope.TASKS_RUN);
         TaskRecord task = runtime.cancel(workspace, taskId(request), principal.auditContext(RequestInfo.of(request)));
         json.send(response, Status.ACCEPTED_202, TaskView.of(task, Optional.empty()));
     }
@@ -178,11 +177,4 @@ public final class TaskService implements ApiService {
         return TaskId.parse(request.path().pathParameters().get("task")).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
     }
 
-    private WorkspaceId existingWorkspace(Principal principal, ServerRequest request, Scope scope) {
-        WorkspaceId workspace = Access.workspace(principal, request.path().pathParameters().get("workspace"), scope);
-        if (workspaces.find(workspace).isEmpty()) {
-            throw new ApiException(ErrorCode.NOT_FOUND);
-        }
-        return workspace;
-    }
 }

@@ -1,6 +1,5 @@
 package ca.heroa.appliance.api;
 
-import ca.heroa.appliance.auth.Access;
 import ca.heroa.appliance.auth.Principal;
 import ca.heroa.appliance.auth.RequestAuthenticator;
 import ca.heroa.appliance.http.ApiException;
@@ -112,7 +111,7 @@ public final class TemplateService implements ApiService {
 
     private void create(ServerRequest request, ServerResponse response) {
         Principal principal = authenticator.authenticate(request);
-        WorkspaceId workspace = existingWorkspace(principal, request, Scope.TEMPLATES_WRITE);
+        WorkspaceId workspace = ExistingWorkspace.of(workspaces, principal, request, Scope.TEMPLATES_WRITE);
         TemplateManifest manifest = ManifestJson.parse(json.read(request, JsonNode.class), catalog.limits());
         TemplateVersion created = catalog.create(workspace, manifest, principal.auditContext(RequestInfo.of(request)));
         response.header(HeaderNames.LOCATION, "/v1/workspaces/" + workspace + "/templates/" + created.key().name() + "/versions/"
@@ -121,12 +120,12 @@ public final class TemplateService implements ApiService {
     }
 
     private void list(ServerRequest request, ServerResponse response) {
-        WorkspaceId workspace = existingWorkspace(authenticator.authenticate(request), request, Scope.WORKSPACE_READ);
+        WorkspaceId workspace = ExistingWorkspace.of(workspaces, authenticator.authenticate(request), request, Scope.WORKSPACE_READ);
         json.send(response, Status.OK_200, new TemplateList(catalog.list(workspace).stream().map(TemplateView::of).toList()));
     }
 
     private void versions(ServerRequest request, ServerResponse response) {
-        WorkspaceId workspace = existingWorkspace(authenticator.authenticate(request), request, Scope.WORKSPACE_READ);
+        WorkspaceId workspace = ExistingWorkspace.of(workspaces, authenticator.authenticate(request), request, Scope.WORKSPACE_READ);
         TemplateName name = name(request);
         List<TemplateVersion> versions = catalog.versions(workspace, name);
         if (versions.isEmpty()) {
@@ -140,7 +139,7 @@ public final class TemplateService implements ApiService {
     }
 
     private void version(ServerRequest request, ServerResponse response) {
-        WorkspaceId workspace = existingWorkspace(authenticator.authenticate(request), request, Scope.WORKSPACE_READ);
+        WorkspaceId workspace = ExistingWorkspace.of(workspaces, authenticator.authenticate(request), request, Scope.WORKSPACE_READ);
         TemplateCatalog.View view = catalog.version(workspace, name(request), version(request))
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND));
         json.send(response, Status.OK_200, VersionView.of(view.version(), view.owned(),
@@ -149,18 +148,10 @@ public final class TemplateService implements ApiService {
 
     private void submit(ServerRequest request, ServerResponse response) {
         Principal principal = authenticator.authenticate(request);
-        WorkspaceId workspace = existingWorkspace(principal, request, Scope.TEMPLATES_WRITE);
+        WorkspaceId workspace = ExistingWorkspace.of(workspaces, principal, request, Scope.TEMPLATES_WRITE);
         TemplateKey key = new TemplateKey(workspace, name(request), version(request));
         TemplateVersion submitted = catalog.submit(key, principal.auditContext(RequestInfo.of(request)));
         json.send(response, Status.OK_200, VersionView.of(submitted, true, Optional.empty()));
-    }
-
-    private WorkspaceId existingWorkspace(Principal principal, ServerRequest request, Scope scope) {
-        WorkspaceId workspace = Access.workspace(principal, request.path().pathParameters().get("workspace"), scope);
-        if (workspaces.find(workspace).isEmpty()) {
-            throw new ApiException(ErrorCode.NOT_FOUND);
-        }
-        return workspace;
     }
 
     /** A name that cannot exist names nothing: 404, like any missing template. */
