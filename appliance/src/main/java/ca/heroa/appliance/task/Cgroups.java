@@ -117,13 +117,17 @@ final class Cgroups {
     }
 
     private List<Path> groups(TaskId task) {
-        List<Path> groups = new ArrayList<>();
+        return inEveryHierarchy(Path.of(parent, task.value()));
+    }
+
+    /** {@code relative} under the unified hierarchy (v2), or under each controller's (v1). */
+    private List<Path> inEveryHierarchy(Path relative) {
         if (unified) {
-            groups.add(root.resolve(parent).resolve(task.value()));
-            return groups;
+            return List.of(root.resolve(relative));
         }
+        List<Path> groups = new ArrayList<>();
         try (var controllers = Files.list(root)) {
-            controllers.filter(Files::isDirectory).forEach(controller -> groups.add(controller.resolve(parent).resolve(task.value())));
+            controllers.filter(Files::isDirectory).forEach(controller -> groups.add(controller.resolve(relative)));
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot list cgroup hierarchies under " + root + ": " + e.getMessage());
         }
@@ -152,16 +156,7 @@ final class Cgroups {
 
     /** Removes this appliance's own cgroup (the parent of its tasks') in every hierarchy, if no task's is left in it. */
     void removeBase() {
-        List<Path> bases = new ArrayList<>();
-        if (unified) {
-            bases.add(root.resolve(parent));
-        } else {
-            try (var controllers = Files.list(root)) {
-                controllers.filter(Files::isDirectory).forEach(controller -> bases.add(controller.resolve(parent)));
-            } catch (IOException e) {
-                return;
-            }
-        }
+        List<Path> bases = inEveryHierarchy(Path.of(parent));
         for (Path base : bases) {
             try {
                 Files.deleteIfExists(base);
