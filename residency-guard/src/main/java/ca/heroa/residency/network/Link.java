@@ -1,0 +1,55 @@
+package ca.heroa.residency.network;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A task's point-to-point link to the host: a veth pair, {@code hostInterface} on the host (with the gateway
+ * addresses) and {@code eth0} in the task's namespace (with the task addresses), in IPv4 /30 and IPv6 /64 blocks of
+ * slot {@code slot}. Both ends have fixed, locally administered MAC addresses and static neighbour entries for each
+ * other, so the link never needs ARP or neighbour discovery.
+ */
+public record Link(int slot, String hostInterface, InetAddress gatewayIpv4, InetAddress taskIpv4, InetAddress gatewayIpv6,
+                   InetAddress taskIpv6) {
+    public static final String TASK_INTERFACE = "eth0";
+    public static final int IPV4_PREFIX = 30;
+    public static final int IPV6_PREFIX = 64;
+    private static final Pattern INTERFACE = Pattern.compile("[a-z][a-z0-9]{0,14}");
+
+    public Link {
+        requireNonNull(hostInterface, "hostInterface is null");
+        requireNonNull(gatewayIpv4, "gatewayIpv4 is null");
+        requireNonNull(taskIpv4, "taskIpv4 is null");
+        requireNonNull(gatewayIpv6, "gatewayIpv6 is null");
+        requireNonNull(taskIpv6, "taskIpv6 is null");
+        if (slot < 0 || slot > 0xffff) {
+            throw new IllegalArgumentException("a slot is 0..65535");
+        }
+        if (!INTERFACE.matcher(hostInterface).matches()) {
+            throw new IllegalArgumentException("an interface name is 1 to 15 lower-case letters and digits");
+        }
+        if (!(gatewayIpv4 instanceof Inet4Address) || !(taskIpv4 instanceof Inet4Address)
+                || !(gatewayIpv6 instanceof Inet6Address) || !(taskIpv6 instanceof Inet6Address)) {
+            throw new IllegalArgumentException("a link has IPv4 and IPv6 gateway and task addresses");
+        }
+    }
+
+    /** {@code 02:68:00:00:<slot>}: locally administered, unicast; unique per link, which is all a point-to-point link needs. */
+    public String hostMac() {
+        return mac(0);
+    }
+
+    /** {@code 02:68:01:00:<slot>}. */
+    public String taskMac() {
+        return mac(1);
+    }
+
+    private String mac(int end) {
+        return String.format(Locale.ROOT, "02:68:%02x:00:%02x:%02x", end, slot >> 8, slot & 0xff);
+    }
+}
