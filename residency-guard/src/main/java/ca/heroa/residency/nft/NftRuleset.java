@@ -30,7 +30,8 @@ public final class NftRuleset {
     public static final String BLOCKED_OUT = "blocked_out";
     public static final String BLOCKED_IN = "blocked_in";
     /** Far more than any reviewed template declares; a plan this large is a mistake, not a need. */
-    public static final int MAX_RULES = 1_024;
+    /** Above any plan a template can make (64 allowances, each a name of at most 32 addresses: 2,048 rules). */
+    public static final int MAX_RULES = 4_096;
 
     private static final Pattern INTERFACE_NAME = Pattern.compile("[a-z][a-z0-9]{0,14}");
 
@@ -90,8 +91,10 @@ public final class NftRuleset {
 
     /**
      * The host wall's base table, replacing any previous one (the reconciler's reset: every task entry is gone). Task
-     * interfaces are sent to their own chain through the {@code task_chains} map; what that chain does not accept, and
-     * anything from a task interface without an entry, is dropped. Nothing from a task interface reaches the host.
+     * interfaces are sent to their own chain through the {@code task_chains} map, forwarded or addressed to the host
+     * itself; what that chain does not accept, and anything from a task interface without an entry, is dropped. So a task
+     * reaches the host only at an address and port its plan names (which the planner allows only when the site names
+     * that host address exactly).
      * Traffic of other interfaces is untouched (policies accept).
      */
     public static String hostWall(HostWall wall) {
@@ -113,6 +116,7 @@ public final class NftRuleset {
                 + "\t}\n\n"
                 + "\tchain input {\n"
                 + "\t\ttype filter hook input priority filter - 1; policy accept;\n"
+                + "\t\tiifname " + tasks + " iifname vmap @task_chains\n"
                 + "\t\tiifname " + tasks + " counter drop\n"
                 + "\t}\n\n"
                 + "\tchain postrouting {\n"

@@ -98,6 +98,7 @@ class NftRulesetTest {
 
                 \tchain input {
                 \t\ttype filter hook input priority filter - 1; policy accept;
+                \t\tiifname "h012345*" iifname vmap @task_chains
                 \t\tiifname "h012345*" counter drop
                 \t}
 
