@@ -2,6 +2,7 @@ package ca.heroa.appliance;
 
 import ca.heroa.appliance.api.ApiService;
 import ca.heroa.appliance.api.ImageService;
+import ca.heroa.appliance.api.ResidencyService;
 import ca.heroa.appliance.api.ReviewService;
 import ca.heroa.appliance.api.SecretService;
 import ca.heroa.appliance.api.StateService;
@@ -12,6 +13,10 @@ import ca.heroa.appliance.persistence.PostgresImageStore;
 import ca.heroa.appliance.persistence.PostgresStateStore;
 import ca.heroa.appliance.persistence.PostgresTaskStore;
 import ca.heroa.appliance.persistence.PostgresTemplateStore;
+import ca.heroa.appliance.egress.EgressMetrics;
+import ca.heroa.appliance.egress.OutboundGate;
+import ca.heroa.appliance.egress.SiteResidency;
+import ca.heroa.appliance.egress.TaskEgress;
 import ca.heroa.appliance.podman.PodmanClient;
 import ca.heroa.appliance.podman.PodmanDiscovery;
 import ca.heroa.appliance.podman.PodmanException;
@@ -68,6 +73,13 @@ import ca.heroa.appliance.token.TokenStore;
 import ca.heroa.appliance.workspace.CachingWorkspaceStore;
 import ca.heroa.appliance.workspace.WorkspaceNameTakenException;
 import ca.heroa.appliance.workspace.WorkspaceStore;
+import ca.heroa.residency.ResidencyGuard;
+import ca.heroa.residency.network.NetworkSettings;
+import ca.heroa.residency.network.TaskNetworks;
+import ca.heroa.residency.plan.EgressPlanner;
+import ca.heroa.residency.process.HostCommands;
+import ca.heroa.residency.process.ProcessHostCommands;
+import ca.heroa.residency.process.Program;
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
@@ -137,22 +149,33 @@ public final class Appliance implements AutoCloseable {
 
     /** Starts the appliance from the {@code heroa} config node. */
     public static Appliance start(Config heroa) {
+        return start(heroa, ProcessHostCommands.create(List.of(Program.IP, Program.NSENTER, Program.NFT)));
+    }
+
+    /**
+     * Starts the appliance with {@code commands} as its only way to run {@code ip}, {@code nsenter} and {@code nft}
+     * (tests wrap the real ones to make the kernel refuse something on purpose).
+     */
+    public static Appliance start(Config heroa, HostCommands commands) {
         ApplianceSettings settings = ApplianceSettings.from(heroa);
         prepareDataDirectory(settings.dataDirectory());
         DataDirectoryLock lock = DataDirectoryLock.acquire(settings.dataDirectory());
         try {
-            return start(settings, lock);
+            return start(settings, lock, commands);
         } catch (RuntimeException e) {
             lock.close();
             throw e;
         }
     }
 
-    private static Appliance start(ApplianceSettings settings, DataDirectoryLock lock) {
+    private static Appliance start(ApplianceSettings settings, DataDirectoryLock lock, HostCommands commands) {
         // The database (pool, migrations), key custody (HSM login, key checks) and the metrics registry take the longest
         // to start and need nothing else: start them first, on their own threads, and prepare the rest meanwhile.
+        CompletableFuture<ResidencyGuard> residency = CompletableFuture.supplyAsync(() -> SiteResidency.guard(settings.egress()),
+                Appliance::startupThread);
+        OutboundGate gate = new OutboundGate(residency::join, SiteResidency.systemResolver(settings.egress()));
         CompletableFuture<Database> opening = CompletableFuture.supplyAsync(
-                () -> Database.open(settings.database(), settings.dataDirectory(), false), Appliance::startupThread);
+                () -> Database.open(settings.database(), settings.dataDirectory(), false, gate), Appliance::startupThread);
         CompletableFuture<KeyCustody> custodyOpening = CompletableFuture.supplyAsync(() -> Custody.open(settings.hsm()), Appliance::startupThread);
         CompletableFuture<MetricsObserver> metrics = CompletableFuture.supplyAsync(
                 () -> MetricsObserver.create(), Appliance::startupThread);
@@ -163,8 +186,10 @@ public final class Appliance implements AutoCloseable {
         JsonCodec json;
         KeyCustody custody;
         PodmanClient podman;
+        ResidencyGuard guard;
         try {
             json = new JsonCodec(settings.limits());
+            guard = residency.join();
             podman = podmanOpening.join();
             metrics.join();
             custody = custodyOpening.join();
@@ -193,12 +218,16 @@ public final class Appliance implements AutoCloseable {
             Vault vault = new Vault(storage.secrets(), barrier, settings.vault(), clock);
             WorkspaceState state = new WorkspaceState(storage.states(), barrier, settings.state(), clock);
             ImageStore images = storage.images();
-            TemplateCatalog templates = new TemplateCatalog(storage.templates(), images::holds, settings.templates(), clock);
+            EgressMetrics egressMetrics = new EgressMetrics();
+            TaskEgress egress = new TaskEgress(new EgressPlanner(guard, settings.egress().site(), SiteResidency.resolver(settings.egress())),
+                    TaskNetworks.create(new NetworkSettings(settings.applianceId(), settings.egress().ipv4Subnet(), settings.egress().ipv6Subnet()),
+                            commands), egressMetrics);
+            TemplateCatalog templates = new TemplateCatalog(storage.templates(), images::holds, settings.templates(), clock, egress::checkDeclared);
             TaskApi taskApi = (routing, taskAuthenticator) ->
                     Main.routing(routing, problems, List.of(new StateService(taskAuthenticator, workspaces, state, json)));
             tasks = new TaskRuntime(settings.tasks(), settings.applianceId(), podman, storage.tasks(),
                     (caller, name, version) -> templates.resolve(caller, name, version).map(Appliance::runnable), vault, barrier, taskApi,
-                    java.nio.file.Path.of("/sys/fs/cgroup"), TaskSeccomp.install(settings.dataDirectory().resolve("tasks")), clock);
+                    java.nio.file.Path.of("/sys/fs/cgroup"), TaskSeccomp.install(settings.dataDirectory().resolve("tasks")), egress, clock);
             // Before the first request: whatever a crash left (containers, unfinished tasks, half-received uploads) goes.
             tasks.reconcile();
             removeUnfinishedUploads(settings.dataDirectory().resolve("uploads"));
@@ -213,6 +242,7 @@ public final class Appliance implements AutoCloseable {
                     new ReviewService(authenticator, templates, json),
                     new TaskService(authenticator, workspaces, tasks, json),
                     new AuditService(authenticator, storage.audit(), json),
+                    new ResidencyService(authenticator, guard, settings.egress(), gate, egressMetrics, json),
                     new OpenApiService());
             KeyRing keyRing = keys;
             WebServer server = WebServer.builder()
@@ -289,7 +319,9 @@ public final class Appliance implements AutoCloseable {
         prepareDataDirectory(settings.dataDirectory());
         Optional<DataDirectoryLock> lock = DataDirectoryLock.tryAcquire(settings.dataDirectory());
         try {
-            Database database = Database.open(settings.database(), settings.dataDirectory(), lock.isEmpty());
+            // Command-line tools reach the same database as the appliance, through the same gate.
+            OutboundGate gate = new OutboundGate(() -> SiteResidency.guard(settings.egress()), SiteResidency.systemResolver(settings.egress()));
+            Database database = Database.open(settings.database(), settings.dataDirectory(), lock.isEmpty(), gate);
             Storage storage = Storage.create(database, settings, GroupCommitLog.Observer.NONE);
             return lock.map(held -> storage.holding(held)).orElse(storage);
         } catch (RuntimeException e) {
@@ -486,7 +518,7 @@ public final class Appliance implements AutoCloseable {
         var resources = manifest.resources();
         return new RunnableTemplate(template.owner(), template.name(), template.version(), manifest.image(), manifest.command(),
                 manifest.environment(), new RunnableTemplate.Limits(resources.cpuMillis(), resources.memoryMiB(), resources.pids(),
-                resources.tmpfsMiB(), resources.timeoutSeconds()), manifest.secrets());
+                resources.tmpfsMiB(), resources.timeoutSeconds()), manifest.secrets(), manifest.egressAllowances());
     }
 
     /** The database with its audit writer and stores. */

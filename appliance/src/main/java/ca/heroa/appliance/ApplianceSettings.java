@@ -1,6 +1,7 @@
 package ca.heroa.appliance;
 
 import ca.heroa.appliance.image.ImageSettings;
+import ca.heroa.appliance.egress.EgressSettings;
 import ca.heroa.appliance.podman.PodmanSettings;
 import ca.heroa.appliance.state.StateSettings;
 import ca.heroa.appliance.task.TaskSettings;
@@ -46,7 +47,8 @@ record ApplianceSettings(
         ImageSettings images,
         TemplateLimits templates,
         StateSettings state,
-        TaskSettings tasks) {
+        TaskSettings tasks,
+        EgressSettings egress) {
 
     ApplianceSettings {
         requireNonNull(dataDirectory, "dataDirectory is null");
@@ -73,6 +75,7 @@ record ApplianceSettings(
         requireNonNull(templates, "templates is null");
         requireNonNull(state, "state is null");
         requireNonNull(tasks, "tasks is null");
+        requireNonNull(egress, "egress is null");
         if (vault.maxValueBytes() > limits.maxBodyBytes() * 4L) {
             throw new IllegalArgumentException("heroa.vault.max-value-bytes cannot exceed what the server accepts: 4 × heroa.limits.max-body-bytes ("
                     + limits.maxBodyBytes() * 4L + ")");
@@ -115,7 +118,8 @@ record ApplianceSettings(
                 TemplateLimits.from(heroa.get("templates")),
                 StateSettings.from(heroa.get("state")),
                 TaskSettings.from(heroa.get("tasks"), Path.of("/dev/shm", "heroa-" + applianceId(dataDirectory)),
-                        StateSettings.from(heroa.get("state")).maxValueBytes() + 64 * 1024));
+                        StateSettings.from(heroa.get("state")).maxValueBytes() + 64 * 1024),
+                EgressSettings.from(heroa.get("egress"), dataDirectory));
     }
 
     /**

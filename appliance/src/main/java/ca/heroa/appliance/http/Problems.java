@@ -52,6 +52,7 @@ public final class Problems {
         body.put("detail", messages.detail(code, error.arguments()));
         body.put("code", code.code());
         body.put("requestId", requestId);
+        error.members(messages).forEach(body::putIfAbsent);
         return body;
     }
 

@@ -1,5 +1,7 @@
 package ca.heroa.appliance.persistence;
 
+import ca.heroa.appliance.egress.ApprovedDestination;
+import ca.heroa.appliance.egress.OutboundGate;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
@@ -9,6 +11,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -28,22 +32,23 @@ public final class Database implements AutoCloseable {
     /**
      * Opens the database described by {@code settings}. In embedded mode, a server already running on the data
      * directory is reused when {@code reuseRunning} (a command-line tool next to a running appliance); otherwise a
-     * leftover server is stopped and a new one started.
+     * leftover server is stopped and a new one started. Every host the JDBC URL names passes {@code gate} first.
      */
-    public static Database open(DatabaseSettings settings, Path dataDirectory, boolean reuseRunning) {
+    public static Database open(DatabaseSettings settings, Path dataDirectory, boolean reuseRunning, OutboundGate gate) {
         requireNonNull(settings, "settings is null");
+        requireNonNull(gate, "gate is null");
         Path pgData = dataDirectory.resolve("postgres");
         return switch (settings.mode()) {
-            case EXTERNAL -> connect(settings, settings.url().orElseThrow(), settings.username().orElseThrow(),
+            case EXTERNAL -> connect(settings, gate, settings.url().orElseThrow(), settings.username().orElseThrow(),
                     password(settings), Optional.empty());
             case EMBEDDED -> {
                 Optional<Integer> running = reuseRunning ? EmbeddedPostgres.runningPort(pgData) : Optional.empty();
                 if (running.isPresent()) {
-                    yield connect(settings, EmbeddedPostgres.jdbcUrl(running.get()), "postgres", Optional.empty(), Optional.empty());
+                    yield connect(settings, gate, EmbeddedPostgres.jdbcUrl(running.get()), "postgres", Optional.empty(), Optional.empty());
                 }
                 EmbeddedPostgres server = EmbeddedPostgres.start(pgData, dataDirectory.resolve("postgres-binaries"));
                 try {
-                    yield connect(settings, server.jdbcUrl(), "postgres", Optional.empty(), Optional.of(server));
+                    yield connect(settings, gate, server.jdbcUrl(), "postgres", Optional.empty(), Optional.of(server));
                 } catch (RuntimeException e) {
                     server.close();
                     throw e;
@@ -52,8 +57,15 @@ public final class Database implements AutoCloseable {
         };
     }
 
-    private static Database connect(DatabaseSettings settings, String url, String user, Optional<String> password,
+    private static Database connect(DatabaseSettings settings, OutboundGate gate, String url, String user, Optional<String> password,
                                     Optional<EmbeddedPostgres> embedded) {
+        List<ApprovedDestination> approved = new ArrayList<>();
+        for (JdbcUrl.Server server : JdbcUrl.servers(url)) {
+            approved.add(gate.approve("database", server.host(), server.port()));
+        }
+        if (approved.isEmpty()) {
+            throw new IllegalArgumentException("heroa.database.url names no server");
+        }
         HikariConfig config = new HikariConfig();
         config.setPoolName("heroa");
         config.setJdbcUrl(url);

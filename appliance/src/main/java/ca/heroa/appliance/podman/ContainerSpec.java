@@ -14,7 +14,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * What a container runs and within which limits. The isolation every container gets (user namespace, no
- * capabilities, no network, read-only root, ...) is not here: {@link PodmanClient#createContainer} always applies it.
+ * capabilities, read-only root, ...) is not here: {@link PodmanClient#createContainer} always applies it.
  *
  * @param name         container name, unique in Podman
  * @param image        the image, by ID
@@ -29,11 +29,13 @@ import static java.util.Objects.requireNonNull;
  * @param pidsLimit    most processes and threads
  * @param shmSizeBytes size of {@code /dev/shm}
  * @param cgroupParent cgroup under which to create the container's, if not Podman's default
+ * @param network      a network namespace prepared (with its firewall rules) by the caller, which the container joins;
+ *                     without one, the container gets a namespace of its own with loopback only
  */
 public record ContainerSpec(String name, ImageDigest image, List<String> command, Map<String, String> environment, Map<String, String> labels,
                             String user, List<TmpfsMount> tmpfs, List<BindMount> binds, long memoryBytes, long cpuMillis, long pidsLimit,
                             long shmSizeBytes, Optional<String> cgroupParent, Optional<Path> seccompProfile,
-                            Optional<LogFile> log) {
+                            Optional<LogFile> log, Optional<Path> network) {
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
     private static final Pattern USER = Pattern.compile("[a-z0-9_][a-z0-9_.-]{0,31}(:[a-z0-9_][a-z0-9_.-]{0,31})?");
     private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
@@ -81,6 +83,8 @@ public record ContainerSpec(String name, ImageDigest image, List<String> command
         requireNonNull(cgroupParent, "cgroupParent is null");
         requireNonNull(seccompProfile, "seccompProfile is null");
         requireNonNull(log, "log is null");
+        requireNonNull(network, "network is null");
+        network.ifPresent(path -> requireAbsolute(path.toString(), "network"));
         seccompProfile.ifPresent(profile -> {
             if (!profile.isAbsolute()) {
                 throw new IllegalArgumentException("a seccomp profile is named by an absolute host path");

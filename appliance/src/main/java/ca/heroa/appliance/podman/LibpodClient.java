@@ -494,7 +494,14 @@ final class LibpodClient implements PodmanClient {
             spec.seccompProfile().ifPresent(profile -> body.put("seccomp_profile_path", profile.toString()));
             body.put("read_only_filesystem", true);
             body.put("read_only_tmpfs", false);
-            body.putObject("netns").put("nsmode", "none");
+            if (spec.network().isPresent()) {
+                // A namespace the caller made and firewalled before this container exists: the task's first
+                // instruction already runs under its rules. It belongs to the host's user namespace, where the kernel
+                // refuses this container a sysfs mount (as for --network=host), so /sys is an empty read-only tmpfs.
+                body.putObject("netns").put("nsmode", "path").put("value", spec.network().get().toString());
+            } else {
+                body.putObject("netns").put("nsmode", "none");
+            }
             body.putObject("pidns").put("nsmode", "private");
             body.putObject("ipcns").put("nsmode", "private");
             body.putObject("utsns").put("nsmode", "private");
@@ -513,6 +520,10 @@ final class LibpodClient implements PodmanClient {
                 // tmpfs mounts; it is still sent for versions that apply it).
                 mount.putArray("options").add("size=" + tmpfs.sizeBytes()).add("nosuid").add("nodev").add("mode=" + tmpfs.mode())
                         .add("U").add("notmpcopyup");
+            }
+            if (spec.network().isPresent()) {
+                mounts.addObject().put("destination", "/sys").put("type", "tmpfs").put("source", "tmpfs")
+                        .putArray("options").add("ro").add("nosuid").add("nodev").add("noexec").add("size=4096");
             }
             for (BindMount bind : spec.binds()) {
                 ObjectNode mount = mounts.addObject();

@@ -2,6 +2,7 @@ package ca.heroa.appliance.task;
 
 import ca.heroa.appliance.audit.AuditEvent;
 import ca.heroa.appliance.podman.ContainerId;
+import ca.heroa.residency.plan.EgressPlan;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -14,17 +15,19 @@ final class Execution {
     private final RunnableTemplate template;
     private final Optional<byte[]> input;
     private final AuditEvent.Context context;
+    private final EgressPlan plan;
     private final CompletableFuture<TaskRecord> done = new CompletableFuture<>();
     private volatile Optional<String> cancelledBecause = Optional.empty();
     private volatile Optional<ContainerId> container = Optional.empty();
     private volatile java.nio.file.Path logFile;
     private volatile Thread waiting;
 
-    Execution(TaskRecord accepted, RunnableTemplate template, Optional<byte[]> input, AuditEvent.Context context) {
+    Execution(TaskRecord accepted, RunnableTemplate template, EgressPlan plan, Optional<byte[]> input, AuditEvent.Context context) {
         this.accepted = requireNonNull(accepted, "accepted is null");
         this.template = requireNonNull(template, "template is null");
         this.input = requireNonNull(input, "input is null");
         this.context = requireNonNull(context, "context is null");
+        this.plan = requireNonNull(plan, "plan is null");
     }
 
     TaskRecord accepted() {
@@ -33,6 +36,11 @@ final class Execution {
 
     RunnableTemplate template() {
         return template;
+    }
+
+    /** What the task may reach, decided when it was accepted (names resolved then, once). */
+    EgressPlan plan() {
+        return plan;
     }
 
     Optional<byte[]> input() {

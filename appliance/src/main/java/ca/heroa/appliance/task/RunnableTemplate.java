@@ -3,6 +3,7 @@ package ca.heroa.appliance.task;
 import ca.heroa.appliance.image.ImageDigest;
 import ca.heroa.appliance.vault.SecretName;
 import ca.heroa.appliance.workspace.WorkspaceId;
+import ca.heroa.residency.plan.Allowance;
 
 import java.util.List;
 import java.util.Map;
@@ -11,10 +12,10 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * What the runtime needs from a resolved template version: the reviewed manifest's image, command, environment,
- * resources and secret names, and where it came from (for the audit entry).
+ * resources, secret names and egress allowances, and where it came from (for the audit entry).
  */
 public record RunnableTemplate(WorkspaceId owner, String name, int version, ImageDigest image, List<String> command,
-                               Map<String, String> environment, Limits limits, List<SecretName> secrets) {
+                               Map<String, String> environment, Limits limits, List<SecretName> secrets, List<Allowance> egress) {
     public RunnableTemplate {
         requireNonNull(owner, "owner is null");
         requireNonNull(name, "name is null");
@@ -23,6 +24,7 @@ public record RunnableTemplate(WorkspaceId owner, String name, int version, Imag
         environment = Map.copyOf(environment);
         requireNonNull(limits, "limits is null");
         secrets = List.copyOf(secrets);
+        egress = List.copyOf(egress);
         if (command.isEmpty()) {
             throw new IllegalArgumentException("a template's command is not empty");
         }

@@ -3,6 +3,7 @@ package ca.heroa.appliance.task;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -12,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -81,6 +83,29 @@ final class TaskDirectory implements AutoCloseable {
         return path.resolveSibling(path.getFileName() + ".log");
     }
 
+    /**
+     * Where the task's {@code /etc/hosts} and {@code /etc/resolv.conf} live: beside its directory (not in what is mounted
+     * at /run/heroa), on the same tmpfs, readable by everyone: they hold no secret.
+     */
+    Path networkFiles() {
+        return path.resolveSibling(path.getFileName() + ".net");
+    }
+
+    /** Writes the task's name pins and its resolver file (no name server: the task gets no DNS). */
+    void writeNetworkFiles(String hosts, String resolvConf) {
+        Path directory = networkFiles();
+        try {
+            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            for (Map.Entry<String, String> file : Map.of("hosts", hosts, "resolv.conf", resolvConf).entrySet()) {
+                Path written = directory.resolve(file.getKey());
+                Files.writeString(written, file.getValue(), StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                Files.setPosixFilePermissions(written, PosixFilePermissions.fromString("r--r--r--"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the task's network files", e);
+        }
+    }
+
     /** Writes one file readable only by the task's user ({@code uid} as the host sees it); the caller overwrites {@code content}. */
     void write(String relative, byte[] content, int uid, int gid) {
         requireNonNull(content, "content is null");
@@ -126,6 +151,11 @@ final class TaskDirectory implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove the task's output file " + logFile(), e);
         }
+        removeTree(networkFiles());
+        removeTree(path);
+    }
+
+    private static void removeTree(Path path) {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -163,8 +193,11 @@ final class TaskDirectory implements AutoCloseable {
         }
         try (Stream<Path> entries = Files.list(root)) {
             for (Path entry : entries.toList()) {
-                if (TaskId.parse(entry.getFileName().toString()).isPresent()) {
+                String name = entry.getFileName().toString();
+                if (TaskId.parse(name).isPresent()) {
                     new TaskDirectory(entry).close();
+                } else if (name.endsWith(".net") && TaskId.parse(name.substring(0, name.length() - 4)).isPresent()) {
+                    new TaskDirectory(root.resolve(name.substring(0, name.length() - 4))).close();
                 }
             }
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import ca.heroa.appliance.audit.Outcome;
 import ca.heroa.appliance.auth.Principal;
 import ca.heroa.appliance.barrier.Barrier;
 import ca.heroa.appliance.barrier.ObjectKind;
+import ca.heroa.appliance.egress.TaskEgress;
 import ca.heroa.appliance.podman.BindMount;
 import ca.heroa.appliance.podman.ContainerId;
 import ca.heroa.appliance.podman.ContainerInfo;
@@ -15,6 +16,8 @@ import ca.heroa.appliance.podman.TmpfsMount;
 import ca.heroa.appliance.vault.SecretName;
 import ca.heroa.appliance.vault.SecretValue;
 import ca.heroa.appliance.vault.Vault;
+import ca.heroa.residency.nft.EgressCounters;
+import ca.heroa.residency.network.TaskNetwork;
 
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -39,6 +42,8 @@ final class TaskRunner {
     private static final System.Logger LOG = System.getLogger(TaskRunner.class.getName());
     private static final long MIB = 1024L * 1024;
     private static final Duration KILL_GRACE = Duration.ofSeconds(15);
+    /** No name server at all: the names a task may reach are pinned in its /etc/hosts, so DNS cannot carry data out. */
+    private static final String RESOLV_CONF = "# Written by the Heroa appliance: no name server. Allowed names are in /etc/hosts.\n";
 
     private final TaskSettings settings;
     private final String applianceId;
@@ -49,10 +54,11 @@ final class TaskRunner {
     private final TaskApi api;
     private final Cgroups cgroups;
     private final java.nio.file.Path seccompProfile;
+    private final TaskEgress egress;
     private final Clock clock;
 
     TaskRunner(TaskSettings settings, String applianceId, PodmanClient podman, TaskStore store, Vault vault, Barrier barrier, TaskApi api,
-               Cgroups cgroups, java.nio.file.Path seccompProfile, Clock clock) {
+               Cgroups cgroups, java.nio.file.Path seccompProfile, TaskEgress egress, Clock clock) {
         this.settings = requireNonNull(settings, "settings is null");
         this.applianceId = requireNonNull(applianceId, "applianceId is null");
         this.podman = requireNonNull(podman, "podman is null");
@@ -62,6 +68,7 @@ final class TaskRunner {
         this.api = requireNonNull(api, "api is null");
         this.cgroups = requireNonNull(cgroups, "cgroups is null");
         this.seccompProfile = requireNonNull(seccompProfile, "seccompProfile is null");
+        this.egress = requireNonNull(egress, "egress is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -69,18 +76,23 @@ final class TaskRunner {
     void run(Execution execution) {
         TaskRecord task = execution.accepted();
         if (execution.cancelledBecause().isPresent()) {
-            finish(execution, new Result(TaskStatus.CANCELLED, Optional.empty(), Optional.empty(), execution.cancelledBecause(), Optional.empty()));
+            finish(execution, new Result(TaskStatus.CANCELLED, Optional.empty(), Optional.empty(), execution.cancelledBecause(), Optional.empty()),
+                    Optional.empty());
             return;
         }
         TaskDirectory directory = null;
         TaskSocket socket = null;
         ContainerId container = null;
+        TaskNetwork network = null;
         Result result;
         PhaseTimer timer = new PhaseTimer();
         try {
             directory = TaskDirectory.create(settings.runtimeDirectory(), task.id());
             execution.logFile(directory.logFile());
-            container = podman.createContainer(spec(execution, directory));
+            network = prepareNetwork(execution);
+            directory.writeNetworkFiles(EgressDetails.hosts(execution.plan()), RESOLV_CONF);
+            timer.mark("network");
+            container = podman.createContainer(spec(execution, directory, network));
             timer.mark("create");
             execution.container(container);
             ContainerInfo info = podman.inspectContainer(container);
@@ -110,6 +122,8 @@ final class TaskRunner {
                 timer.mark("deliver");
                 result = runContainer(execution, container, timer);
             }
+        } catch (NetworkNotPrepared e) {
+            result = new Result(TaskStatus.FAILED, Optional.empty(), Optional.empty(), Optional.of("egress-setup-failed"), Optional.empty());
         } catch (RuntimeException e) {
             // Podman refused or vanished, or the host refused a file: the task did not run (or not to its end).
             LOG.log(Level.WARNING, "task " + task.id() + " failed in the runtime: " + e.getClass().getSimpleName() + ": " + e.getMessage());
@@ -118,7 +132,10 @@ final class TaskRunner {
             cleanUp(task.id(), container, socket, directory);
             timer.mark("clean-up");
         }
-        finish(execution, result);
+        // After the container is gone: nothing can add to the counters any more.
+        Optional<EgressCounters> counters = release(task.id(), network);
+        timer.mark("network-release");
+        finish(execution, result, counters);
         timer.mark("finish");
         LOG.log(Level.DEBUG, () -> "task " + task.id() + " phases (ms): " + timer);
         // The task's cgroups go once Podman's monitor has left them too, which can take a moment after the container is
@@ -196,7 +213,30 @@ final class TaskRunner {
         return Optional.empty();
     }
 
-    private ContainerSpec spec(Execution execution, TaskDirectory directory) {
+    /** The task's namespace with its rules in place, before its container exists (so it never runs without them). */
+    private TaskNetwork prepareNetwork(Execution execution) {
+        TaskRecord task = execution.accepted();
+        try {
+            return egress.prepare(task.id().value().substring("task_".length()), execution.plan());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "task " + task.id() + " not started: its network could not be prepared: " + e.getMessage());
+            throw new NetworkNotPrepared();
+        }
+    }
+
+    private Optional<EgressCounters> release(TaskId id, TaskNetwork network) {
+        if (network == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(egress.release(network));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "network of task " + id + " not released yet (" + e.getMessage() + "); the reconciler will");
+            return Optional.empty();
+        }
+    }
+
+    private ContainerSpec spec(Execution execution, TaskDirectory directory, TaskNetwork network) {
         TaskRecord task = execution.accepted();
         RunnableTemplate template = execution.template();
         Map<String, String> environment = new HashMap<>(template.environment());
@@ -213,11 +253,13 @@ final class TaskRunner {
         return new ContainerSpec("heroa-" + task.id().value(), template.image(), template.command(), environment, labels,
                 settings.userId() + ":" + settings.groupId(),
                 List.of(new TmpfsMount("/tmp", limits.tmpfsMiB() * MIB, settings.tmpfsInodes(), "1777")),
-                List.of(new BindMount(directory.path(), TaskDirectory.MOUNT_POINT, true)),
+                List.of(new BindMount(directory.path(), TaskDirectory.MOUNT_POINT, true),
+                        new BindMount(directory.networkFiles().resolve("hosts"), "/etc/hosts", true),
+                        new BindMount(directory.networkFiles().resolve("resolv.conf"), "/etc/resolv.conf", true)),
                 limits.memoryMiB() * MIB, limits.cpuMillis(), limits.pids(), settings.shmMiB() * MIB, Optional.of(cgroups.parentOf(task.id())),
                 Optional.of(seccompProfile),
                 // Output stays in memory (the runtime tmpfs), bounded: twice the kept output, so the cut is still detected.
-                Optional.of(new ContainerSpec.LogFile(directory.logFile(), logFileMaxBytes())));
+                Optional.of(new ContainerSpec.LogFile(directory.logFile(), logFileMaxBytes())), Optional.of(network.path()));
     }
 
     /** The output file's bound: well above what is kept, so a cut is seen, and small enough to live in memory. */
@@ -245,7 +287,7 @@ final class TaskRunner {
         }
     }
 
-    private void finish(Execution execution, Result result) {
+    private void finish(Execution execution, Result result, Optional<EgressCounters> counters) {
         TaskRecord task = execution.accepted();
         Instant endedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Optional<TaskStore.SealedOutput> sealed = seal(task, result, endedAt);
@@ -253,6 +295,7 @@ final class TaskRunner {
         result.exitCode().ifPresent(code -> details.put("exitCode", Integer.toString(code)));
         result.usage().ifPresent(usage -> details.putAll(usage.details()));
         result.reason().ifPresent(reason -> details.put("reason", reason));
+        counters.ifPresent(counted -> details.putAll(EgressDetails.counters(counted)));
         result.output().ifPresent(output -> {
             details.put("stdoutTruncated", Boolean.toString(output.stdoutTruncated()));
             details.put("stderrTruncated", Boolean.toString(output.stderrTruncated()));
@@ -293,6 +336,13 @@ final class TaskRunner {
         @Override
         public String toString() {
             return phases.toString();
+        }
+    }
+
+    /** The task's network could not be prepared: it does not start. */
+    private static final class NetworkNotPrepared extends RuntimeException {
+        NetworkNotPrepared() {
+            super("network not prepared", null, false, false);
         }
     }
 

@@ -4,6 +4,7 @@ import ca.heroa.appliance.audit.AuditEvent;
 import ca.heroa.appliance.audit.Outcome;
 import ca.heroa.appliance.barrier.Barrier;
 import ca.heroa.appliance.barrier.ObjectKind;
+import ca.heroa.appliance.egress.TaskEgress;
 import ca.heroa.appliance.http.ApiException;
 import ca.heroa.appliance.http.ErrorCode;
 import ca.heroa.appliance.podman.ContainerId;
@@ -12,6 +13,7 @@ import ca.heroa.appliance.podman.PodmanClient;
 import ca.heroa.appliance.vault.SecretName;
 import ca.heroa.appliance.vault.Vault;
 import ca.heroa.appliance.workspace.WorkspaceId;
+import ca.heroa.residency.plan.EgressPlan;
 
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -53,6 +55,7 @@ public final class TaskRuntime implements AutoCloseable {
     private final Vault vault;
     private final Barrier barrier;
     private final Cgroups cgroups;
+    private final TaskEgress egress;
     private final TaskRunner runner;
     private final Clock clock;
     private final Semaphore slots;
@@ -62,7 +65,7 @@ public final class TaskRuntime implements AutoCloseable {
     private volatile boolean closed;
 
     public TaskRuntime(TaskSettings settings, String applianceId, PodmanClient podman, TaskStore store, TemplateResolver templates, Vault vault,
-                       Barrier barrier, TaskApi api, Path cgroupRoot, Path seccompProfile, Clock clock) {
+                       Barrier barrier, TaskApi api, Path cgroupRoot, Path seccompProfile, TaskEgress egress, Clock clock) {
         this.settings = requireNonNull(settings, "settings is null");
         this.applianceId = requireNonNull(applianceId, "applianceId is null");
         this.podman = requireNonNull(podman, "podman is null");
@@ -71,8 +74,9 @@ public final class TaskRuntime implements AutoCloseable {
         this.vault = requireNonNull(vault, "vault is null");
         this.barrier = requireNonNull(barrier, "barrier is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.egress = requireNonNull(egress, "egress is null");
         this.cgroups = new Cgroups(cgroupRoot, settings.cgroupParent() + "/" + applianceId);
-        this.runner = new TaskRunner(settings, applianceId, podman, store, vault, barrier, api, cgroups, seccompProfile, clock);
+        this.runner = new TaskRunner(settings, applianceId, podman, store, vault, barrier, api, cgroups, seccompProfile, egress, clock);
         this.slots = new Semaphore(settings.maxConcurrent(), true);
         TaskDirectory.prepareRoot(settings.runtimeDirectory());
     }
@@ -82,8 +86,9 @@ public final class TaskRuntime implements AutoCloseable {
     }
 
     /**
-     * Accepts a task: resolves its template, checks its secrets exist, takes a place in line (or refuses with 429),
-     * and stores it with its {@code task.accepted} entry. It then runs in the background.
+     * Accepts a task: resolves its template, checks its secrets exist, plans its egress (names resolved now, every
+     * address checked; 422 otherwise), takes a place in line (or refuses with 429), and stores it with its
+     * {@code task.accepted} entry, which records the plan. It then runs in the background.
      */
     public TaskRecord submit(WorkspaceId workspace, TaskRequest request, AuditEvent.Context context) {
         if (closed) {
@@ -96,14 +101,15 @@ public final class TaskRuntime implements AutoCloseable {
                 throw new ApiException(ErrorCode.UNKNOWN_SECRET, secret.value());
             }
         }
+        EgressPlan plan = egress.plan(template.egress());
         if (admitted.incrementAndGet() > settings.maxConcurrent() + settings.maxQueued()) {
             admitted.decrementAndGet();
             throw new ApiException(ErrorCode.TASK_QUEUE_FULL, Long.toString(retryAfterSeconds()));
         }
         try {
             TaskRecord task = TaskRecord.queued(TaskId.random(), workspace, template, context.actor(), clock.instant().truncatedTo(ChronoUnit.MICROS));
-            store.accept(task, applianceId, event(context, task, "task.accepted", Outcome.SUCCESS, Map.of()));
-            Execution execution = new Execution(task, template, request.input(), context);
+            store.accept(task, applianceId, event(context, task, "task.accepted", Outcome.SUCCESS, EgressDetails.plan(plan)));
+            Execution execution = new Execution(task, template, plan, request.input(), context);
             executions.put(task.id(), execution);
             threads.execute(() -> run(execution));
             return task;
@@ -238,6 +244,8 @@ public final class TaskRuntime implements AutoCloseable {
             cgroups.remove(leftover);
         }
         TaskDirectory.removeLeftovers(settings.runtimeDirectory());
+        // Network namespaces and host rules of tasks a crash interrupted; the host's wall is put back whole.
+        egress.start();
         if (removed > 0 || lost > 0) {
             LOG.log(Level.WARNING, "reconciler: removed " + removed + " leftover containers and marked " + lost + " tasks lost after a restart");
         }
@@ -277,6 +285,7 @@ public final class TaskRuntime implements AutoCloseable {
             cgroups.remove(leftover);
         }
         cgroups.removeBase();
+        egress.close();
         try {
             java.nio.file.Files.deleteIfExists(settings.runtimeDirectory());
         } catch (java.io.IOException e) {

@@ -1,11 +1,14 @@
 package ca.heroa.appliance.template;
 
 import ca.heroa.appliance.audit.AuditEvent;
+import ca.heroa.appliance.egress.EgressRefusals;
 import ca.heroa.appliance.audit.Outcome;
 import ca.heroa.appliance.http.ApiException;
 import ca.heroa.appliance.http.ErrorCode;
 import ca.heroa.appliance.image.ImageDigest;
 import ca.heroa.appliance.workspace.WorkspaceId;
+import ca.heroa.residency.plan.Allowance;
+import ca.heroa.residency.plan.Refusal;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -15,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
 
@@ -31,12 +35,19 @@ public final class TemplateCatalog {
     private final WorkspaceImages images;
     private final TemplateLimits limits;
     private final Clock clock;
+    private final Function<List<Allowance>, List<Refusal>> egressCheck;
 
-    public TemplateCatalog(TemplateStore store, WorkspaceImages images, TemplateLimits limits, Clock clock) {
+    /**
+     * @param egressCheck what can be decided about a manifest's egress without resolving names (literal blocks whole,
+     *                    names against the site allowances); the refused endpoints, empty when none
+     */
+    public TemplateCatalog(TemplateStore store, WorkspaceImages images, TemplateLimits limits, Clock clock,
+                           Function<List<Allowance>, List<Refusal>> egressCheck) {
         this.store = requireNonNull(store, "store is null");
         this.images = requireNonNull(images, "images is null");
         this.limits = requireNonNull(limits, "limits is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.egressCheck = requireNonNull(egressCheck, "egressCheck is null");
     }
 
     public TemplateLimits limits() {
@@ -53,9 +64,9 @@ public final class TemplateCatalog {
 
     /** Stores {@code manifest} (already parsed and within the site's limits) as the next private version of its name. */
     public TemplateVersion create(WorkspaceId workspace, TemplateManifest manifest, AuditEvent.Context context) {
-        if (!manifest.egress().isEmpty()) {
-            // Validated and storable, but not granted: every task runs with no network until the egress issue lands.
-            throw new ApiException(ErrorCode.EGRESS_NOT_AVAILABLE);
+        List<Refusal> refused = egressCheck.apply(manifest.egressAllowances());
+        if (!refused.isEmpty()) {
+            throw EgressRefusals.problem(refused);
         }
         if (!images.holds(workspace, manifest.image())) {
             throw new ApiException(ErrorCode.UNKNOWN_IMAGE, manifest.image().value());

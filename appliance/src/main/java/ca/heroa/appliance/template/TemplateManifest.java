@@ -2,6 +2,10 @@ package ca.heroa.appliance.template;
 
 import ca.heroa.appliance.image.ImageDigest;
 import ca.heroa.appliance.vault.SecretName;
+import ca.heroa.residency.address.Cidr;
+import ca.heroa.residency.plan.Allowance;
+import ca.heroa.residency.plan.Destination;
+import ca.heroa.residency.plan.PortRange;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,7 +35,7 @@ import static java.util.Objects.requireNonNull;
  * @param environment non-secret variables, by name; secrets never go here, they are delivered as files
  * @param resources   limits of the task's container, with the site's defaults filled in
  * @param secrets     vault secret names, delivered at {@code /run/heroa/secrets/<name>}
- * @param egress      requested network allowances (none granted until the egress issue lands)
+ * @param egress      requested network allowances, granted only within the site's and only to Canadian addresses
  */
 public record TemplateManifest(
         TemplateName name,
@@ -206,6 +210,11 @@ public record TemplateManifest(
         }
     }
 
+    /** The egress as the residency guard reads it: one allowance per item, in order. */
+    public List<Allowance> egressAllowances() {
+        return egress.stream().map(EgressAllowance::allowance).toList();
+    }
+
     /** Transport protocol of an egress allowance. */
     public enum Protocol {
         TCP, UDP;
@@ -249,6 +258,17 @@ public record TemplateManifest(
         private static final Pattern HOST = Pattern.compile(HOST_PATTERN);
         private static final Pattern IPV4_CIDR = Pattern.compile(IPV4_CIDR_PATTERN);
         private static final Pattern IPV6_CIDR = Pattern.compile(IPV6_CIDR_PATTERN);
+
+        /** This item for the residency guard. */
+        public Allowance allowance() {
+            Destination destination = host.<Destination>map(Destination.HostName::new)
+                    .orElseGet(() -> new Destination.Block(Cidr.parse(cidr.orElseThrow())));
+            return new Allowance(destination, ports.stream().map(PortRange::of).toList(),
+                    switch (protocol) {
+                        case TCP -> ca.heroa.residency.plan.Protocol.TCP;
+                        case UDP -> ca.heroa.residency.plan.Protocol.UDP;
+                    });
+        }
 
         public EgressAllowance {
             requireNonNull(host, "host is null");

@@ -1,12 +1,19 @@
 package ca.heroa.appliance.architecture;
 
+import com.tngtech.archunit.core.domain.JavaCall;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.properties.HasName;
+import com.tngtech.archunit.core.domain.properties.HasOwner;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.conditions.ArchConditions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -73,9 +80,47 @@ class ArchitectureTest {
             .that().resideInAPackage("ca.heroa.appliance..")
             .and().resideOutsideOfPackage("ca.heroa.appliance.podman..")
             .should().dependOnClassesThat().resideInAnyPackage("io.helidon.webclient..")
-            .orShould().callConstructor(ProcessBuilder.class, String[].class)
-            .orShould().callConstructor(ProcessBuilder.class, java.util.List.class)
             .because("Podman is driven only through its REST API by the podman package's PodmanClient, never by a CLI process");
+
+    static final ArchRule NO_EXTERNAL_PROCESS_IN_THE_APPLIANCE = noClasses()
+            .that().resideInAPackage("ca.heroa.appliance..")
+            .should().callConstructor(ProcessBuilder.class, String[].class)
+            .orShould().callConstructor(ProcessBuilder.class, java.util.List.class)
+            .orShould().callMethodWhere(JavaCall.Predicates.target(HasOwner.Predicates.With.owner(equivalentTo(Runtime.class)))
+                    .and(JavaCall.Predicates.target(HasName.Predicates.name("exec"))))
+            .because("every external process (ip, nsenter, nft) runs in residency-guard through its one narrow, fakeable HostCommands");
+
+    static final ArchRule NO_OUTBOUND_CONNECTION_BUT_THROUGH_THE_GATE = noClasses()
+            .that().resideInAPackage("ca.heroa.appliance..")
+            .and().resideOutsideOfPackage("ca.heroa.appliance.podman..")
+            .should().callConstructorWhere(JavaCall.Predicates.target(HasOwner.Predicates.With.owner(
+                    assignableTo(java.net.Socket.class).or(assignableTo(java.net.URLConnection.class)))))
+            .orShould().callMethodWhere(JavaCall.Predicates.target(HasOwner.Predicates.With.owner(
+                    equivalentTo(java.net.InetAddress.class).or(equivalentTo(java.net.URL.class)).or(equivalentTo(java.nio.channels.SocketChannel.class))
+                            .or(equivalentTo(java.net.http.HttpClient.class)).or(equivalentTo(java.sql.DriverManager.class))))
+                    .and(JavaCall.Predicates.target(HasName.Predicates.nameMatching(
+                            "getByName|getAllByName|openConnection|openStream|open|newHttpClient|newBuilder|getConnection"))))
+            .because("the appliance's own outbound connections are decided in one place, egress.OutboundGate, with the residency "
+                    + "check tasks get; a database connection needs its ApprovedDestination (names resolve through a residency Resolver)");
+
+    static final ArchRule ONLY_THE_GATE_APPROVES_DESTINATIONS = noClasses()
+            .that().resideInAPackage("ca.heroa.appliance..")
+            .and().doNotHaveFullyQualifiedName("ca.heroa.appliance.egress.OutboundGate")
+            .should().callConstructor(ca.heroa.appliance.egress.ApprovedDestination.class, String.class, String.class, int.class,
+                    java.util.List.class)
+            .because("an ApprovedDestination is the proof that OutboundGate checked a destination's residency");
+
+    static final ArchRule THE_DATABASE_POOL_CONNECTS_ONLY_TO_APPROVED_SERVERS = classes()
+            .that().haveFullyQualifiedName("ca.heroa.appliance.persistence.Database")
+            .should(ArchConditions.callMethod(ca.heroa.appliance.egress.OutboundGate.class, "approve", String.class, String.class, int.class))
+            .because("the database is the appliance's one configurable outbound destination: each server its URL names passes the gate");
+
+    static final ArchRule HIKARI_ONLY_IN_DATABASE = noClasses()
+            .that().resideInAPackage("ca.heroa.appliance..")
+            .and().doNotHaveFullyQualifiedName("ca.heroa.appliance.persistence.Database")
+            .should().callConstructorWhere(JavaCall.Predicates.target(HasOwner.Predicates.With.owner(
+                    assignableTo(com.zaxxer.hikari.HikariDataSource.class))))
+            .because("only Database opens connection pools, after the gate approved the servers");
 
     static final ArchRule NO_PACKAGE_CYCLES = slices().matching("ca.heroa.appliance.(*)..").should().beFreeOfCycles()
             .because("packages form a layered graph: api -> auth -> token/workspace/audit -> http; persistence implements the domain");
@@ -87,7 +132,7 @@ class ArchitectureTest {
         classes = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("ca.heroa.appliance", "java.sql", "sun.security.pkcs11", "org.bouncycastle", "javax.crypto", "java.security",
-                        "io.helidon.webclient", "java.lang");
+                        "io.helidon.webclient", "java.lang", "java.net", "java.nio.channels", "com.zaxxer.hikari");
     }
 
     @Test
@@ -123,6 +168,27 @@ class ArchitectureTest {
     @Test
     void secretValuesOnlyForDelivery() {
         SECRET_VALUES_ONLY_FOR_DELIVERY.check(classes);
+    }
+
+    @Test
+    void noExternalProcessInTheAppliance() {
+        NO_EXTERNAL_PROCESS_IN_THE_APPLIANCE.check(classes);
+    }
+
+    @Test
+    void noOutboundConnectionButThroughTheGate() {
+        NO_OUTBOUND_CONNECTION_BUT_THROUGH_THE_GATE.check(classes);
+    }
+
+    @Test
+    void onlyTheGateApprovesDestinations() {
+        ONLY_THE_GATE_APPROVES_DESTINATIONS.check(classes);
+    }
+
+    @Test
+    void theDatabasePoolConnectsOnlyToApprovedServers() {
+        THE_DATABASE_POOL_CONNECTS_ONLY_TO_APPROVED_SERVERS.check(classes);
+        HIKARI_ONLY_IN_DATABASE.check(classes);
     }
 
     @Test

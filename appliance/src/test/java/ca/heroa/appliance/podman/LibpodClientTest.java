@@ -51,7 +51,7 @@ class LibpodClientTest {
         return new ContainerSpec("heroa-test-" + UUID.randomUUID(), image, List.of(command), Map.of("GREETING", "bonjour"),
                 Map.of(TestPodman.LABEL, TestPodman.label(), "heroa.test-case", IDS_FROM), "1000:1000",
                 List.of(new TmpfsMount("/tmp", 16L * 1024 * 1024, 4096, "1777")), List.of(), 64L * 1024 * 1024, 500, 64,
-                1024 * 1024, Optional.empty(), Optional.empty(), Optional.empty());
+                1024 * 1024, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     private static ContainerId create(ContainerSpec spec) {

@@ -155,7 +155,8 @@ class TemplateApiTest {
                 + "\"egress\":[{\"host\":\"api.example.ca\",\"ports\":[443],\"protocol\":\"tcp\"}]}";
         TemplateTestServer.Response refused = server.post(a.templates(), a.token(), egress);
         assertEquals(422, refused.status(), refused.body());
-        assertEquals("egress_not_available", refused.code());
+        assertEquals("egress_refused", refused.code(), "the default site allows nothing: " + refused.body());
+        assertEquals("not_allowed_by_site", refused.json().get("refusedEndpoints").get(0).get("reason").asText(), refused.body());
         TemplateTestServer.Response malformed = server.post(a.templates(), a.token(), egress.replace("443", "0"));
         assertEquals("invalid_manifest", malformed.code(), "a malformed egress entry is an invalid manifest first: " + malformed.body());
 
@@ -334,7 +335,7 @@ class TemplateApiTest {
         GroupCommitLog closed = new GroupCommitLog(server.database.dataSource(), 8, 8);
         closed.close();
         TemplateCatalog catalog = new TemplateCatalog(new PostgresTemplateStore(server.database.dataSource(), closed),
-                (workspace, image) -> true, TemplateLimits.standard(), Clock.systemUTC());
+                (workspace, image) -> true, TemplateLimits.standard(), Clock.systemUTC(), declared -> List.of());
         TemplateManifest manifest = ManifestJson.parse(json(manifest("unaudited", a.image(), "hi")), TemplateLimits.standard());
         assertThrows(AuditUnavailableException.class, () -> catalog.create(a.id(), manifest, AuditEvent.Context.system()));
         assertTrue(server.catalog.versions(a.id(), new TemplateName("unaudited")).isEmpty(), "no version without its audit entry");

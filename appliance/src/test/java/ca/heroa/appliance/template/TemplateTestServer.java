@@ -18,9 +18,11 @@ import ca.heroa.appliance.persistence.PostgresAuditTrail;
 import ca.heroa.appliance.persistence.PostgresTemplateStore;
 import ca.heroa.appliance.persistence.PostgresWorkspaceStore;
 import ca.heroa.appliance.testing.TestDatabase;
+import ca.heroa.appliance.testing.TestResidency;
 import ca.heroa.appliance.token.Scope;
 import ca.heroa.appliance.workspace.Workspace;
 import ca.heroa.appliance.workspace.WorkspaceId;
+import ca.heroa.residency.plan.SiteAllowances;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.http.HeaderNames;
@@ -80,7 +82,7 @@ final class TemplateTestServer implements AutoCloseable {
         audit = new PostgresAuditTrail(database.dataSource(), log);
         store = new PostgresTemplateStore(database.dataSource(), log);
         catalog = new TemplateCatalog(store, (workspace, image) -> heldImages.contains(workspace.value() + "/" + image.value()), limits,
-                Clock.systemUTC());
+                Clock.systemUTC(), TestResidency.planner(SiteAllowances.none())::checkDeclared);
         JsonCodec json = new JsonCodec(JsonLimits.defaults());
         Problems problems = new Problems(json);
         TemplateService templates = new TemplateService(this::authenticate, workspaces, catalog, json);

@@ -35,6 +35,8 @@ public final class ApplianceProcess {
                 "-cp", System.getProperty("java.class.path"),
                 "-Dheroa.data-dir=" + data,
                 "-Dheroa.podman.socket=" + TestPodman.socket(),
+                "-Dheroa.egress.dataset.version=lab",
+                "-Dheroa.egress.dataset.files.0.path=" + TestResidency.LAB_RANGES,
                 "ca.heroa.appliance.Main"));
         command.addAll(List.of(arguments));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);

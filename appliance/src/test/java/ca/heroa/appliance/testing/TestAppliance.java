@@ -61,6 +61,7 @@ public final class TestAppliance {
         values.put("heroa.podman.socket", TestPodman.socket().toString());
         values.put("heroa.tasks.max-concurrent", "4");
         values.put("heroa.tasks.max-queued", "4");
+        values.putAll(TestResidency.config());
         values.putAll(overrides);
         return Config.just(ConfigSources.create(values)).get("heroa");
     }

@@ -53,6 +53,6 @@ public final class TestDatabase {
         }
         String url = "jdbc:postgresql://localhost:" + server().port() + "/" + name;
         return Database.open(new DatabaseSettings(DatabaseSettings.Mode.EXTERNAL, Optional.of(url), Optional.of("postgres"),
-                Optional.empty(), 20), Path.of("unused"), false);
+                Optional.empty(), 20), Path.of("unused"), false, TestResidency.gate());
     }
 }
