@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The appliance's benchmarks, each measured side by side with its baseline in the same run (see README.md here).
-#   ./heroa bench                      all five: http audit startup custody tasks
+#   ./heroa bench                      all six: http audit startup custody tasks egress
 #   ./heroa bench http audit           some of them
-# Run through ./heroa bench, which installs wrk, pgbench, hyperfine, curl, softhsm2 and Podman (podman, runc, uidmap,
-# busybox-static) and sets JAVA_HOME to a JDK >= 21. The tasks benchmark runs containers: it needs root (rootful Podman).
+# Run through ./heroa bench, which installs wrk, pgbench, hyperfine, curl, softhsm2, Podman (podman, runc, uidmap,
+# busybox-static) and nftables/iproute2, and sets JAVA_HOME to a JDK >= 21. The tasks and egress benchmarks run
+# containers: they need root (rootful Podman; egress also makes network namespaces, veth links and nftables tables).
 # Everything binds 127.0.0.1 on ports 30000-39999, lives under one /tmp/heroa-bench.* directory that is deleted at
 # the end, and stops by itself. Knobs (environment; defaults in brackets):
 #   HEROA_BENCH_HTTP_SECONDS [10]  HEROA_BENCH_HTTP_WARMUP [15]  HEROA_BENCH_HTTP_CONNECTIONS [32]
@@ -15,6 +16,7 @@
 #   HEROA_BENCH_TASKS_PER_ROUND [48]    HEROA_BENCH_TASKS_ROUNDS [3]  HEROA_BENCH_TASKS_WARMUP_ROUNDS [1]
 #   HEROA_BENCH_TASKS_USERNS_SIZE [unset] "what if": an explicit user-namespace size on both sides (see README.md)
 #   HEROA_BENCH_TASKS_JFR [unset]  a file: record the tasks benchmark's appliance with JFR (profile settings) into it
+#   HEROA_BENCH_EGRESS_ITERATIONS [100]  HEROA_BENCH_EGRESS_WARMUP [20]
 #   HEROA_BENCH_KEEP=1             keep the work directory (logs, wrk and pgbench raw output)
 set -euo pipefail
 
@@ -43,6 +45,8 @@ tasks_rounds="${HEROA_BENCH_TASKS_ROUNDS:-3}"
 tasks_warmup_rounds="${HEROA_BENCH_TASKS_WARMUP_ROUNDS:-1}"
 tasks_userns_size="${HEROA_BENCH_TASKS_USERNS_SIZE:-}"
 tasks_jfr="${HEROA_BENCH_TASKS_JFR:-}"
+egress_iterations="${HEROA_BENCH_EGRESS_ITERATIONS:-100}"
+egress_warmup="${HEROA_BENCH_EGRESS_WARMUP:-20}"
 keep="${HEROA_BENCH_KEEP:-0}"
 # The appliance reads HEROA_* environment variables as configuration (before system properties): none of the
 # caller's may leak into the measured processes.
@@ -58,13 +62,13 @@ java="$JAVA_HOME/bin/java"
 java_version="$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p' | head -n1)"
 [ "${java_version%%[.+]*}" -ge 21 ] 2>/dev/null || fail "JDK $java_version at $JAVA_HOME is older than 21"
 selected=("$@")
-[ ${#selected[@]} -eq 0 ] && selected=(http audit startup custody tasks)
+[ ${#selected[@]} -eq 0 ] && selected=(http audit startup custody tasks egress)
 for name in "${selected[@]}"; do
-  case "$name" in http|audit|startup|custody|tasks) ;; *) fail "unknown benchmark '$name' (choose among: http audit startup custody tasks)" ;; esac
+  case "$name" in http|audit|startup|custody|tasks|egress) ;; *) fail "unknown benchmark '$name' (choose among: http audit startup custody tasks egress)" ;; esac
 done
 wants() { local name; for name in "${selected[@]}"; do [ "$name" = "$1" ] && return 0; done; return 1; }
-# http, audit, startup and tasks share the appliance jar, one PostgreSQL and the TLS material; custody needs none of them.
-wants_appliance() { wants http || wants audit || wants startup || wants tasks; }
+# http, audit, startup, tasks and egress share the appliance jar, one PostgreSQL and the TLS material; custody needs none of them.
+wants_appliance() { wants http || wants audit || wants startup || wants tasks || wants egress; }
 command -v mvn >/dev/null || fail "mvn is missing (./heroa bench installs it)"
 if wants_appliance; then
   for tool in wrk pgbench psql curl ss; do
@@ -74,8 +78,8 @@ fi
 if wants custody; then
   command -v softhsm2-util >/dev/null || fail "softhsm2-util is missing (the custody benchmark needs SoftHSM2: apt-get install softhsm2)"
 fi
-if wants tasks; then
-  [ "$(id -u)" -eq 0 ] || fail "the tasks benchmark runs containers with rootful Podman: run it as root"
+if wants tasks || wants egress; then
+  [ "$(id -u)" -eq 0 ] || fail "the tasks and egress benchmarks run containers with rootful Podman: run them as root"
   for tool in podman runc curl openssl base64 jq; do
     command -v "$tool" >/dev/null || fail "$tool is missing (./heroa bench installs it)"
   done
@@ -83,6 +87,11 @@ if wants tasks; then
     || fail "/etc/subuid and /etc/subgid need a \"containers:\" line for --userns=auto (./heroa bench adds it)"
   # The project's Podman settings (runc, cgroupfs, no default ulimits), for the private service and the CLI alike.
   export CONTAINERS_CONF="$repo/build/podman/containers.conf"
+fi
+if wants egress; then
+  for tool in ip nft nsenter gcc; do
+    command -v "$tool" >/dev/null || fail "$tool is missing (the egress benchmark needs iproute2, nftables, util-linux and gcc)"
+  done
 fi
 
 # ----------------------------------------------------------------------------------------------- processes, cleanup
@@ -189,7 +198,7 @@ jar="appliance/target/heroa-appliance.jar"
 if wants_appliance; then
   # The appliance runs with hsm-adapter's jar from appliance/target/libs: a change there needs a rebuild too (as ./heroa build checks).
   if [ ! -f "$jar" ] || [ -n "$(find pom.xml appliance/pom.xml appliance/src/main hsm-adapter/pom.xml hsm-adapter/src/main \
-      -newer "$jar" -print -quit 2>/dev/null)" ]; then
+      residency-guard/pom.xml residency-guard/src/main -newer "$jar" -print -quit 2>/dev/null)" ]; then
     say "building the appliance jar (mvn package)"
     mvn -B -q -Dstyle.color=never -DskipTests -Dcheckstyle.skip -pl appliance -am package >"$work/logs/mvn.log" 2>&1 \
       || { tail -n 40 "$work/logs/mvn.log" >&2; fail "mvn package"; }
@@ -231,8 +240,9 @@ else
   out "JDK: $java_version ($JAVA_HOME)"
 fi
 revision="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-[ -z "$(git status --porcelain -- appliance/src/main hsm-adapter/src/main pom.xml appliance/pom.xml hsm-adapter/pom.xml 2>/dev/null)" ] \
-  || revision+=" + uncommitted changes to the appliance or hsm-adapter"
+[ -z "$(git status --porcelain -- appliance/src/main hsm-adapter/src/main residency-guard/src/main pom.xml appliance/pom.xml \
+    hsm-adapter/pom.xml residency-guard/pom.xml 2>/dev/null)" ] \
+  || revision+=" + uncommitted changes to the appliance, hsm-adapter or residency-guard"
 out "appliance: revision $revision"
 out "command: ./heroa bench ${selected[*]}"
 out ""
@@ -1075,12 +1085,356 @@ PROPERTIES
   out ""
 }
 
+# ------------------------------------------------------------------------------- 7. task launch with egress (kernel)
+# The lab and the baseline's kernel objects live outside the work directory; egress_cleanup removes exactly those of this
+# run (names with its random stem, the appliance's table named after its own data directory), at the end or at exit.
+egress_lab_ns=""
+egress_lab_link=""
+egress_route_table=""
+egress_rule=()
+egress_appliance_id=""
+egress_bare_prefix=""
+egress_bare_link=""
+egress_cleanup() {
+  local name link
+  if [ ${#egress_rule[@]} -gt 0 ]; then
+    ip rule del "${egress_rule[@]}" 2>/dev/null || say "could not remove the rule: ip rule ${egress_rule[*]}"
+    egress_rule=()
+  fi
+  if [ -n "$egress_route_table" ]; then
+    ip route flush table "$egress_route_table" 2>/dev/null || true
+    egress_route_table=""
+  fi
+  # What a launch cut short left: the script's namespaces and link, the appliance's namespaces and links (its id is ours).
+  if [ -n "$egress_bare_prefix" ]; then
+    for name in $(ip netns list | awk '{ print $1 }' | grep -F -- "$egress_bare_prefix" || true); do
+      ip netns delete "$name" 2>/dev/null || say "could not delete the network namespace $name"
+    done
+  fi
+  if [ -n "$egress_bare_link" ] && ip link show dev "$egress_bare_link" >/dev/null 2>&1; then
+    ip link delete dev "$egress_bare_link" 2>/dev/null || say "could not delete the link $egress_bare_link"
+  fi
+  if [ -n "$egress_appliance_id" ]; then
+    for name in $(ip netns list | awk '{ print $1 }' | grep -E "^heroa-$egress_appliance_id-" || true); do
+      ip netns delete "$name" 2>/dev/null || say "could not delete the network namespace $name"
+    done
+    for link in $(ip -o link show | awk -F': ' '{ print $2 }' | sed 's/@.*//' | grep -E "^h${egress_appliance_id:0:6}[0-9a-f]{4}\$" || true); do
+      ip link delete dev "$link" 2>/dev/null || say "could not delete the link $link"
+    done
+    # The appliance installs its host wall at start and leaves it when it stops (the next start replaces it).
+    if nft list table inet "heroa_$egress_appliance_id" >/dev/null 2>&1; then
+      nft delete table inet "heroa_$egress_appliance_id" || say "could not delete the nftables table inet heroa_$egress_appliance_id"
+    fi
+    egress_appliance_id=""
+  fi
+  if [ -n "$egress_lab_ns" ]; then
+    # Deleting the namespace deletes its end of the veth pair, and with it the host's end.
+    ip netns delete "$egress_lab_ns" 2>/dev/null || say "could not delete the lab namespace $egress_lab_ns"
+    egress_lab_ns=""
+  fi
+  if [ -n "$egress_lab_link" ]; then
+    if ip link show dev "$egress_lab_link" >/dev/null 2>&1; then ip link delete dev "$egress_lab_link" 2>/dev/null || true; fi
+    egress_lab_link=""
+  fi
+}
+
+bench_egress() {
+  out "== 7. Task launch with egress: POST /v1/workspaces/{ws}/tasks (egress to a lab host) vs a shell script doing the same steps (netns add, nft -f, ip, podman run --network ns:, netns delete) =="
+  local dir="$work/egress"
+  mkdir -p "$dir"
+  local rand
+  rand="$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')"
+  tasks_stem="heroa-bench-$rand"
+  tasks_storage="$dir/podman"
+  mkdir -p "$tasks_storage/root" "$tasks_storage/run" "$tasks_storage/tmp"
+  cleanups+=("tasks_cleanup")
+  cleanups+=("egress_cleanup")
+  tasks_runtime="/dev/shm/$tasks_stem"
+  mkdir -p "$tasks_runtime/bare" "$tasks_runtime/bare-output" "$tasks_runtime/bare-net"
+  chmod 755 "$tasks_runtime" "$tasks_runtime/bare" "$tasks_runtime/bare-net"
+
+  # ---- the lab: a "Canadian" host, 198.51.100.10, serving TCP 443 in a network namespace of its own. Task subnets
+  # 10.215.0.0/16 reach it through a routing table of this run (policy routing, so a test lab elsewhere on this host
+  # that routes the same documentation address is left alone); the link is 10.197.N.0/30.
+  local octet="" candidate
+  for candidate in $(shuf -i 0-255 -n 256); do
+    if ! ip -4 -o addr show | grep -q " 10\.197\.$candidate\." && [ -z "$(ip route show table $((19700 + candidate)) 2>/dev/null)" ]; then
+      octet="$candidate"; break
+    fi
+  done
+  [ -n "$octet" ] || fail "egress: no free 10.197.N.0/30 link subnet"
+  local lab_host="10.197.$octet.1" lab_peer="10.197.$octet.2" lab_address=198.51.100.10 lab_port=443
+  egress_lab_ns="heroa-benchlab-$rand"
+  egress_lab_link="hbl$rand"
+  say "egress: building the lab: namespace $egress_lab_ns, link $egress_lab_link ($lab_host - $lab_peer), $lab_address:$lab_port"
+  {
+    ip netns add "$egress_lab_ns" &&
+    ip link add "$egress_lab_link" type veth peer name eth0 netns "$egress_lab_ns" &&
+    ip addr add "$lab_host/30" dev "$egress_lab_link" &&
+    ip link set dev "$egress_lab_link" up &&
+    ip -n "$egress_lab_ns" link set dev lo up &&
+    ip -n "$egress_lab_ns" addr add "$lab_peer/30" dev eth0 &&
+    ip -n "$egress_lab_ns" addr add "$lab_address/32" dev eth0 &&
+    ip -n "$egress_lab_ns" link set dev eth0 up &&
+    ip -n "$egress_lab_ns" route add default via "$lab_host" &&
+    egress_route_table=$((19700 + octet)) &&
+    ip route add "$lab_address/32" via "$lab_peer" dev "$egress_lab_link" table "$egress_route_table" &&
+    egress_rule=(from 10.215.0.0/16 to "$lab_address/32" lookup "$egress_route_table" priority 1970) &&
+    ip rule add "${egress_rule[@]}"
+  } >"$work/logs/egress-lab.log" 2>&1 || { cat "$work/logs/egress-lab.log" >&2; fail "egress: building the lab"; }
+  gcc -static -O2 -o "$dir/heroa-probe" "$repo/appliance/src/test/resources/probe/heroa-probe.c" >>"$work/logs/egress-lab.log" 2>&1 \
+    || { cat "$work/logs/egress-lab.log" >&2; fail "egress: compiling the lab server (heroa-probe.c)"; }
+  ip netns exec "$egress_lab_ns" "$dir/heroa-probe" serve "$lab_port" >"$work/logs/egress-lab-server.log" 2>&1 &
+  local lab_pid=$!
+  started+=("$lab_pid")
+  local waited
+  for ((waited = 0; waited < 100; waited++)); do
+    grep -q '^serving' "$work/logs/egress-lab-server.log" 2>/dev/null && break
+    kill -0 "$lab_pid" 2>/dev/null || { cat "$work/logs/egress-lab-server.log" >&2; fail "egress: the lab server exited"; }
+    sleep 0.05
+  done
+  grep -q '^serving' "$work/logs/egress-lab-server.log" || fail "egress: the lab server did not start"
+  # The lab dataset: the documentation range of the lab host is "Canadian".
+  printf '# Heroa egress benchmark lab: documentation ranges labelled as if they were Canadian or not.\n198.51.100.0,198.51.100.255,CA\n203.0.113.0,203.0.113.255,US\n' \
+    >"$dir/lab-ranges.csv"
+
+  # ---- a private Podman service, as in the tasks benchmark.
+  local socket="$dir/podman.sock" parent=$$
+  say "egress: starting a private Podman service on $socket, storage under $tasks_storage"
+  (
+    set +e
+    stop_service() {
+      kill -TERM "$service" 2>/dev/null
+      for ((i = 0; i < 50; i++)); do kill -0 "$service" 2>/dev/null || break; sleep 0.2; done
+      kill -KILL "$service" 2>/dev/null
+      wait "$service" 2>/dev/null
+    }
+    trap 'stop_service; exit 0' TERM INT
+    podman --root "$tasks_storage/root" --runroot "$tasks_storage/run" --tmpdir "$tasks_storage/tmp" \
+      system service --time 0 "unix://$socket" >"$work/logs/egress-podman-service.log" 2>&1 &
+    service=$!
+    echo "$service" >"$dir/podman-service.pid"
+    deadline=$((SECONDS + 3600))
+    while kill -0 "$parent" 2>/dev/null && kill -0 "$service" 2>/dev/null && [ "$SECONDS" -lt "$deadline" ]; do sleep 1; done
+    stop_service
+  ) &
+  local podman_watch=$!
+  started+=("$podman_watch")
+  for ((waited = 0; waited < 300; waited++)); do
+    [ -S "$socket" ] && podman --url "unix://$socket" version >/dev/null 2>&1 && break
+    kill -0 "$podman_watch" 2>/dev/null || { tail -n 20 "$work/logs/egress-podman-service.log" >&2; fail "the Podman service exited"; }
+    sleep 0.1
+  done
+  [ -S "$socket" ] || { tail -n 20 "$work/logs/egress-podman-service.log" >&2; fail "the Podman service did not answer within 30 s"; }
+
+  say "egress: building the busybox base image archive (build/podman/base-image.sh)"
+  "$repo/build/podman/base-image.sh" "$dir/base.oci.tar" >"$work/logs/egress-base-image.log" 2>&1 \
+    || { cat "$work/logs/egress-base-image.log" >&2; fail "building the base image"; }
+
+  # ---- the appliance: as in the tasks benchmark, plus the lab's egress settings.
+  psql_do postgres "CREATE DATABASE heroa_egress"
+  local port admin_port userns_size=65536
+  free_port; port="$REPLY"
+  free_port; admin_port="$REPLY"
+  export SOFTHSM2_CONF="$dir/hsm/softhsm2.conf"
+  cat >"$dir/logging.properties" <<'PROPERTIES'
+handlers=java.util.logging.ConsoleHandler
+java.util.logging.ConsoleHandler.level=FINE
+java.util.logging.SimpleFormatter.format=%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n
+.level=INFO
+ca.heroa.appliance.task.TaskRunner.level=FINE
+ca.heroa.residency.network.KernelTaskNetworks.level=FINE
+PROPERTIES
+  say "egress: starting the appliance on 127.0.0.1:$port (external PostgreSQL, TLS files, Podman at $socket, task subnets 10.215.0.0/16, fd68:6572:6f63::/48)"
+  "${jvm[@]}" -Djava.util.logging.config.file="$dir/logging.properties" -Dheroa.data-dir="$dir/appliance" -Dheroa.hsm.dev-token-dir="$dir/hsm" \
+    -Dheroa.server.host=127.0.0.1 -Dheroa.server.port="$port" -Dheroa.server.admin-port="$admin_port" \
+    -Dheroa.server.tls.mode=files -Dheroa.server.tls.certificate="$certificate" -Dheroa.server.tls.private-key="$private_key" \
+    -Dheroa.database.mode=external -Dheroa.database.url="jdbc:postgresql://localhost:$pg_port/heroa_egress" \
+    -Dheroa.database.username=postgres -Dheroa.podman.socket="$socket" -Dheroa.podman.userns-size="$userns_size" \
+    -Dheroa.tasks.max-concurrent=8 -Dheroa.tasks.max-queued=64 \
+    -Dheroa.tasks.runtime-directory="$tasks_runtime/appliance" -Dheroa.tasks.cgroup-parent="$tasks_stem" \
+    -Dheroa.egress.dataset.version="heroa-bench-lab 1" -Dheroa.egress.dataset.files.0.path="$dir/lab-ranges.csv" \
+    -Dheroa.egress.site-allowances.0.cidr=198.51.100.0/24 -Dheroa.egress.site-allowances.0.ports.0="$lab_port" \
+    -Dheroa.egress.site-allowances.0.protocol=tcp \
+    -Dheroa.egress.task-network.ipv4-subnet=10.215.0.0/16 -Dheroa.egress.task-network.ipv6-subnet=fd68:6572:6f63::/48 \
+    -cp "$classpath" ca.heroa.appliance.bench.BenchAppliance --info-file "$dir/appliance.info" \
+    --parent-pid $$ --max-seconds 1800 >"$work/logs/egress-appliance.log" 2>&1 &
+  local appliance_pid=$!
+  started+=("$appliance_pid")
+  # Its id names its host wall table and its namespaces: the first 6 bytes of SHA-256 of its data directory's path.
+  egress_appliance_id="$(printf '%s' "$dir/appliance" | sha256sum | cut -c1-12)"
+  wait_for_file "$dir/appliance.info" 120 "$appliance_pid" "$work/logs/egress-appliance.log"
+  nft list table inet "heroa_$egress_appliance_id" >/dev/null 2>&1 \
+    || fail "egress: the appliance's host wall table inet heroa_$egress_appliance_id is missing (id computed from $dir/appliance)"
+  local admin_token base="https://127.0.0.1:$port" jdbc_url
+  admin_token="$(sed -n 's/^admin-token=//p' "$dir/appliance.info")"
+  jdbc_url="$(sed -n 's/^jdbc-url=//p' "$dir/appliance.info")"
+
+  say "egress: creating a workspace and a token, uploading the image, defining the template (through the API)"
+  local workspace token response digest image
+  response="$(curl -sS --fail-with-body --cacert "$ca" -H "Authorization: Bearer $admin_token" \
+    -H 'Content-Type: application/json' -d '{"name":"bench-egress"}' "$base/v1/workspaces")" || fail "create workspace: $response"
+  workspace="$(printf '%s' "$response" | sed -n 's/.*"id":"\(ws_[0-9a-f]*\)".*/\1/p')"
+  [ -n "$workspace" ] || fail "no workspace id in: $response"
+  response="$(curl -sS --fail-with-body --cacert "$ca" -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' \
+    -d '{"name":"bench-runner","scopes":["workspace:read","images:write","templates:write","tasks:run"]}' \
+    "$base/v1/workspaces/$workspace/tokens")" || fail "create token: $response"
+  token="$(printf '%s' "$response" | sed -n 's/.*"token":"\(heroa_wt_[^"]*\)".*/\1/p')"
+  [ -n "$token" ] || fail "no token in the token response"
+  printf 'header = "Authorization: Bearer %s"\n' "$token" >"$dir/auth.curl"
+  chmod 600 "$dir/auth.curl"
+  digest="sha-256=:$(openssl dgst -sha256 -binary "$dir/base.oci.tar" | base64 -w0):"
+  response="$(curl -sS --fail-with-body --cacert "$ca" -K "$dir/auth.curl" -H 'Content-Type: application/x-tar' \
+    -H "Content-Digest: $digest" --data-binary @"$dir/base.oci.tar" "$base/v1/workspaces/$workspace/images")" \
+    || fail "upload image: $response"
+  image="$(printf '%s' "$response" | jq -r '.digest')"
+  [[ "$image" =~ ^sha256:[0-9a-f]{64}$ ]] || fail "no image digest in: $response"
+  local image_id="${image#sha256:}" manifest
+  local -a command=(/bin/nc -w 2 "$lab_address" "$lab_port")
+  manifest="$(jq -cn --arg image "$image" --arg to "$lab_address/32" --argjson port "$lab_port" \
+    --argjson command "$(printf '%s\n' "${command[@]}" | jq -R . | jq -sc .)" '{name: "bench-egress", image: $image,
+    command: $command, secrets: [], egress: [{cidr: $to, ports: [$port], protocol: "tcp"}],
+    resources: {cpuMillis: 1000, memoryMiB: 256, pids: 64, tmpfsMiB: 64, timeoutSeconds: 60}}')"
+  response="$(curl -sS --fail-with-body --cacert "$ca" -K "$dir/auth.curl" -H 'Content-Type: application/json' \
+    -d "$manifest" "$base/v1/workspaces/$workspace/templates")" || fail "define template: $response"
+  {
+    printf 'url = "%s"\n' "$base/v1/workspaces/$workspace/tasks"
+    printf 'cacert = "%s"\n' "$ca"
+    cat "$dir/auth.curl"
+    printf 'header = "Content-Type: application/json"\n'
+    printf 'data = "{\\"template\\":\\"bench-egress\\",\\"waitSeconds\\":60}"\n'
+    printf 'write-out = "\\n%%{http_code} %%{time_appconnect} %%{time_total}\\n"\n'
+    printf 'max-time = 120\n'
+  } >"$dir/task.curl"
+  chmod 600 "$dir/task.curl"
+
+  # ---- sanity pass: one task of ours reaches the lab host, and its audit entries hold the plan and the counted packets.
+  say "egress: sanity pass: one task through the appliance"
+  local body task_id completed allowed_out plan
+  body="$(curl -sS -K "$dir/task.curl")" || fail "egress: sanity task request: $body"
+  [ "$(printf '%s\n' "$body" | tail -n1 | awk '{ print $1 }')" = 200 ] || fail "egress: sanity task did not answer 200: $body"
+  body="$(printf '%s\n' "$body" | sed '$d')"
+  task_id="$(printf '%s' "$body" | jq -r '.id')"
+  [ "$(printf '%s' "$body" | jq -r '.status')" = succeeded ] && printf '%s' "$body" | jq -r '.output.stdout' | grep -q "heroa-lab $lab_port" \
+    || { tail -n 20 "$work/logs/egress-appliance.log" >&2; fail "egress: the sanity task did not reach $lab_address:$lab_port: $body"; }
+  completed="$(psql_do heroa_egress "SELECT details FROM audit_log WHERE target = 'task:$task_id' AND action = 'task.completed'")"
+  allowed_out="$(printf '%s' "$completed" | jq -r '.egressAllowedOutPackets // "0"')"
+  [ "$allowed_out" -gt 0 ] 2>/dev/null || fail "egress: the sanity task's task.completed entry counts no allowed packet out: $completed"
+  plan="$(psql_do heroa_egress "SELECT details FROM audit_log WHERE target = 'task:$task_id' AND action = 'task.accepted'" | jq -r '.egressPlan')"
+  [ -n "$plan" ] && [ "$plan" != null ] || fail "egress: no egressPlan in the sanity task's task.accepted entry"
+
+  # ---- the baseline's input, rendered once from that recorded plan by the residency guard's own functions.
+  "${jvm[@]}" -cp "$classpath" ca.heroa.appliance.bench.EgressRender --plan-json "$plan" --appliance-id "$egress_appliance_id" \
+    --ipv4-subnet 10.215.0.0/16 --ipv6-subnet fd68:6572:6f63::/48 --slot 4096 --out-dir "$dir/render" >"$work/logs/egress-render.log" 2>&1 \
+    || { cat "$work/logs/egress-render.log" >&2; fail "egress: rendering the baseline's rulesets"; }
+  egress_bare_link="$(sed -n 's/^iface=//p' "$dir/render/egress.env")"
+  egress_bare_prefix="$tasks_stem-bare-"
+  local seccomp="$dir/appliance/tasks/seccomp.json"
+  [ -s "$seccomp" ] || fail "the appliance did not install its seccomp profile at $seccomp"
+  # The tasks benchmark's bare flags with the appliance's explicit user-namespace size, and what a task with egress
+  # gets on top: the prepared namespace, an empty read-only /sys, its /etc/hosts and /etc/resolv.conf.
+  printf '%s\n' --rm --name '{name}' --network 'ns:/run/netns/{netns}' "--userns=auto:size=$userns_size" --user 1000:1000 --cap-drop=all \
+    --security-opt no-new-privileges --security-opt "seccomp=$seccomp" --read-only --read-only-tmpfs=false \
+    --tmpfs /tmp:rw,size=64m,nosuid,nodev,mode=1777,U,notmpcopyup --tmpfs /sys:ro,nosuid,nodev,noexec,size=4096 \
+    --pids-limit 64 --memory 256m --memory-swap 256m --cpus 1 \
+    --shm-size 8m -v "$tasks_runtime/bare:/run/heroa:ro,nosuid,nodev,rprivate" \
+    -v '{netfiles}/hosts:/etc/hosts:ro,nosuid,nodev,rprivate' -v '{netfiles}/resolv.conf:/etc/resolv.conf:ro,nosuid,nodev,rprivate' \
+    --cgroup-parent '{cgroup}' \
+    --pid private --ipc private --uts private --image-volume ignore --systemd=false --http-proxy=false --restart no \
+    --no-healthcheck --log-driver k8s-file --log-opt "path=$tasks_runtime/bare-output/{name}.log" --log-opt max-size=16m \
+    --entrypoint= --label heroa.bench="$tasks_stem" --label heroa.task-id=bare --label heroa.workspace="$workspace" \
+    -e HEROA_TASK_ID=bare -e HEROA_WORKSPACE="$workspace" -e HEROA_STATE_SOCKET=/run/heroa/state.sock \
+    -e HEROA_TOKEN_FILE=/run/heroa/token -e HEROA_SECRETS_DIR=/run/heroa/secrets "$image_id" "${command[@]}" >"$dir/bare.args"
+
+  out "lab:       namespace with 198.51.100.10 (\"CA\" in the lab dataset, 198.51.100.0/24) serving TCP $lab_port (heroa-probe serve), linked to the host by 10.197.$octet.0/30; tasks reach it through ip rule from 10.215.0.0/16"
+  out "site:      heroa.egress.site-allowances.0 = 198.51.100.0/24 tcp/443; task subnets 10.215.0.0/16, fd68:6572:6f63::/48; heroa.podman.userns-size=$userns_size"
+  out "template:  image $image (busybox-static), command ${command[*]}, egress [198.51.100.10/32 tcp/443], cpu 1000m, memory 256 MiB, pids 64, tmpfs 64 MiB"
+  out "appliance: curl -K task.curl: POST $base/v1/workspaces/{ws}/tasks {\"template\":\"bench-egress\",\"waitSeconds\":60}; 200 only after the final state and its audit entry (with the kernel counters) are committed"
+  out "bare:      bash egress-bare.sh: ip netns add; nsenter --net nft -f task.nft; nft -f wall-add.nft; ip -batch (host side); ip -n -batch (task side);"
+  out "           hosts and resolv.conf; podman --url unix://<same socket> run --network ns:/run/netns/<netns> ...; nsenter nft -j list counters;"
+  out "           nft -f wall-remove.nft; ip -force -batch (link delete, netns delete). Rulesets rendered once by NftRuleset from the plan in the sanity task's audit entry:"
+  sed 's/^/             task.nft: /' "$dir/render/task.nft" | grep -E 'daddr|policy' | head -n 3
+  out "           its link: slot 4096 of the appliance's subnets ($(sed -n 's/^iface=//p' "$dir/render/egress.env"), $(sed -n 's/^task_ipv4=//p' "$dir/render/egress.env")), its entry in the appliance's host wall table inet heroa_<id>"
+  out "bare podman run flags: $(tr '\n' ' ' <"$dir/bare.args" | sed "s|$tasks_stem|<stem>|g")"
+  out "Podman $(podman --url "unix://$socket" version --format '{{.Server.Version}}'), $(runc --version | head -n1), $(nft --version), $(ip -V)"
+  out "sanity: task $task_id succeeded, output '$(printf '%s' "$body" | jq -r '.output.stdout' | head -n1)', task.completed egressAllowedOutPackets=$allowed_out"
+  out "latency: $egress_warmup unmeasured pairs, then $egress_iterations pairs one at a time, alternating (ours first in even pairs, bare first in odd ones)"
+  out "load average before (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
+  out ""
+
+  local log="$work/logs/egress-driver.log" driver_status=0
+  "${jvm[@]}" -cp "$classpath" ca.heroa.appliance.bench.EgressBench --curl-config "$dir/task.curl" --bare-script "$here/egress-bare.sh" \
+    --render-dir "$dir/render" --bare-args "$dir/bare.args" --podman "$(command -v podman)" --socket "$socket" --jdbc-url "$jdbc_url" \
+    --out-dir "$dir/results" --name-prefix "$tasks_stem" --cgroup-prefix "/$tasks_stem/bare" --netns-prefix "$egress_bare_prefix" \
+    --files-dir "$tasks_runtime/bare-net" --expect "heroa-lab $lab_port" --appliance-log "$work/logs/egress-appliance.log" \
+    --iterations "$egress_iterations" --warmup "$egress_warmup" >"$log" || driver_status=$?
+  out "load average after (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg)"
+  if [ "$driver_status" -ne 0 ]; then
+    sed -n '/^Exception\|^Caused by\|^bench: egress:/p' "$log" >&2
+    fail "the egress driver failed (driver log: $log; appliance log: $work/logs/egress-appliance.log)"
+  fi
+  if [ "$keep" = 1 ]; then cp "$log" "$dir/results/driver.log"; fi
+
+  eline() { grep "^EGRESS $1" "$log" | head -n1 || true; }
+  local -A p50=() p90=() p99=() mean=() maximum=()
+  local side
+  for side in ours bare; do
+    p50[$side]="$(eline "latency side=$side " | field p50_ms)"
+    p90[$side]="$(eline "latency side=$side " | field p90_ms)"
+    p99[$side]="$(eline "latency side=$side " | field p99_ms)"
+    mean[$side]="$(eline "latency side=$side " | field mean_ms)"
+    maximum[$side]="$(eline "latency side=$side " | field max_ms)"
+  done
+  out ""
+  out "$(printf '%-10s %8s %8s %8s %8s %8s' latency 'mean ms' 'p50 ms' 'p90 ms' 'p99 ms' 'max ms')"
+  for side in ours bare; do
+    out "$(printf '%-10s %8.1f %8.1f %8.1f %8.1f %8.1f' "$side" "${mean[$side]}" "${p50[$side]}" "${p90[$side]}" "${p99[$side]}" "${maximum[$side]}")"
+  done
+  out ""
+  out "the script's steps (bash EPOCHREALTIME; median, p90, p99 in ms):"
+  grep '^EGRESS step ' "$log" | sed 's/^EGRESS step side=bare /  /' || true
+  out "the appliance's own timers (TaskRunner phases and KernelTaskNetworks prepare/release, DEBUG log; median, p90, p99 in ms):"
+  grep '^EGRESS runner ' "$log" | sed 's/^EGRESS runner /  /' || true
+  out ""
+  local unreleased_p50 unreleased_p99
+  unreleased_p50="$(eline 'unreleased side=bare' | field p50_ms)"
+  unreleased_p99="$(eline 'unreleased side=bare' | field p99_ms)"
+  out "$(printf 'script without its release steps (wall entry removal, link and namespace deletion): p50 %.1f ms, p99 %.1f ms' "$unreleased_p50" "$unreleased_p99")"
+  out "$(eline audit | sed 's/^EGRESS //')"
+
+  stop_process "$appliance_pid"; forget "$appliance_pid"
+  local leftover
+  leftover="$(podman --url "unix://$socket" ps -a --format '{{.Names}}' | grep -E "^($tasks_stem-|heroa-task_)" || true)"
+  local leftover_netns
+  leftover_netns="$(ip netns list | awk '{ print $1 }' | grep -E "^(heroa-$egress_appliance_id-|$egress_bare_prefix)" || true)"
+  stop_process "$podman_watch"; forget "$podman_watch"
+  stop_process "$lab_pid"; forget "$lab_pid"
+  unset SOFTHSM2_CONF
+  psql_do postgres "DROP DATABASE heroa_egress"
+  tasks_cleanup
+  egress_cleanup
+  [ -z "$leftover" ] || say "WARNING: containers left after the run (removed now): $leftover"
+  [ -z "$leftover_netns" ] || say "WARNING: network namespaces left after the run (removed now): $leftover_netns"
+
+  local p50_ratio p99_ratio
+  p50_ratio="$(ratio "${p50[ours]}" "${p50[bare]}")"
+  p99_ratio="$(ratio "${p99[ours]}" "${p99[bare]}")"
+  out ""
+  record "$(printf '7. launch w/ egress  appliance %7.1f ms | shell script   %7.1f ms | ratio %s (goal <= 1.15: %s)  [p50]' \
+    "${p50[ours]}" "${p50[bare]}" "$p50_ratio" "$(verdict "$p50_ratio" '<=' 1.15)")"
+  record "$(printf '   for information    p99: appliance %.1f ms, shell script %.1f ms, ratio %s' "${p99[ours]}" "${p99[bare]}" "$p99_ratio")"
+  record "$(printf '   for information    script without its release steps (wall entry removal, link and netns delete): p50 %.1f ms, p99 %.1f ms; appliance / it: p50 %s' \
+    "$unreleased_p50" "$unreleased_p99" "$(ratio "${p50[ours]}" "$unreleased_p50")")"
+  out ""
+}
+
 began=$SECONDS
 wants http && bench_http
 wants audit && bench_audit
 wants startup && bench_startup
 wants custody && bench_custody
 wants tasks && bench_tasks
+wants egress && bench_egress
 out "== Summary (ratios: appliance / baseline, measured in this run) =="
 for line in "${summary[@]}"; do out "$line"; done
 out "total time: $((SECONDS - began)) s"

@@ -4,12 +4,18 @@ import ca.heroa.appliance.audit.AuditEvent;
 import ca.heroa.appliance.audit.AuditTrail;
 import ca.heroa.appliance.audit.AuditVerification;
 import ca.heroa.appliance.audit.Outcome;
+import ca.heroa.appliance.egress.OutboundGate;
 import ca.heroa.appliance.persistence.Database;
 import ca.heroa.appliance.persistence.DatabaseSettings;
 import ca.heroa.appliance.persistence.GroupCommitLog;
 import ca.heroa.appliance.persistence.PostgresAuditTrail;
+import ca.heroa.residency.HostAddresses;
+import ca.heroa.residency.ResidencyGuard;
+import ca.heroa.residency.country.CountryRanges;
+import ca.heroa.residency.plan.SystemResolver;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,7 +53,10 @@ public final class AuditBench {
         int writers = options.integer("writers", 1);
         long warmupNanos = TimeUnit.SECONDS.toNanos(options.integer("warmup-seconds", 3));
         long measureNanos = TimeUnit.SECONDS.toNanos(options.integer("seconds", 10));
-        try (Database database = Database.open(settings, Path.of(System.getProperty("java.io.tmpdir")), false)) {
+        // The benchmark's database is on loopback, which the gate approves without consulting the (empty) dataset.
+        OutboundGate gate = new OutboundGate(() -> ResidencyGuard.create(CountryRanges.empty("none"), List.of(), HostAddresses.system()),
+                new SystemResolver(Duration.ofSeconds(2)));
+        try (Database database = Database.open(settings, Path.of(System.getProperty("java.io.tmpdir")), false, gate)) {
             if (options.flag("prepare")) {
                 System.out.println("AUDIT prepared " + database.jdbcUrl());
                 return;
