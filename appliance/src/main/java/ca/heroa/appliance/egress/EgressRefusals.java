@@ -18,7 +18,7 @@ public final class EgressRefusals {
     public static ApiException problem(List<Refusal> refusals) {
         List<Refusal> listed = List.copyOf(refusals);
         return new ApiException(ErrorCode.EGRESS_REFUSED, messages -> Map.of("refusedEndpoints", listed.stream().map(refusal -> item(refusal, messages)).toList()),
-                Integer.toString(listed.size()));
+                Long.toString(listed.stream().map(Refusal::endpoint).distinct().count()));
     }
 
     private static Map<String, Object> item(Refusal refusal, Messages messages) {
