@@ -240,7 +240,8 @@ public final class NftApplyBench {
                 "api.example.ca", addresses("198.51.100.10", "198.51.100.11", "2001:db8:ca::10"),
                 "files.example.ca", addresses("198.51.100.20"));
         Resolver resolver = name -> answers.getOrDefault(name.name(), List.of());
-        return new EgressPlanner(ResidencyGuard.create(ranges, List.of(), none), site, resolver);
+        return new EgressPlanner(ResidencyGuard.create(ranges, List.of(), none), site, resolver,
+                List.of(NetworkSettings.DEFAULT_IPV4_SUBNET, NetworkSettings.DEFAULT_IPV6_SUBNET));
     }
 
     private static EgressPlan plan(EgressPlanner planner, List<Allowance> declared) {

@@ -219,7 +219,8 @@ public final class Appliance implements AutoCloseable {
             WorkspaceState state = new WorkspaceState(storage.states(), barrier, settings.state(), clock);
             ImageStore images = storage.images();
             EgressMetrics egressMetrics = new EgressMetrics();
-            TaskEgress egress = new TaskEgress(new EgressPlanner(guard, settings.egress().site(), SiteResidency.resolver(settings.egress())),
+            TaskEgress egress = new TaskEgress(new EgressPlanner(guard, settings.egress().site(), SiteResidency.resolver(settings.egress()),
+                    List.of(settings.egress().ipv4Subnet(), settings.egress().ipv6Subnet())),
                     TaskNetworks.create(new NetworkSettings(settings.applianceId(), settings.egress().ipv4Subnet(), settings.egress().ipv6Subnet()),
                             commands), egressMetrics);
             TemplateCatalog templates = new TemplateCatalog(storage.templates(), images::holds, settings.templates(), clock, egress::checkDeclared);

@@ -10,6 +10,7 @@ import ca.heroa.residency.plan.PlanResult;
 import ca.heroa.residency.plan.Refusal;
 
 import java.util.List;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -65,9 +66,9 @@ public final class TaskEgress {
      * What the task's firewall counted, read once its container is gone (nothing adds to them any more); the namespace
      * and its host rules are then removed in the background, off the task's response path (about 60 ms of kernel work).
      */
-    public EgressCounters release(TaskNetwork network) {
-        EgressCounters counters = networks.counters(network);
-        metrics.counted(counters);
+    public Optional<EgressCounters> release(TaskNetwork network) {
+        Optional<EgressCounters> counters = networks.counters(network);
+        counters.ifPresent(metrics::counted);
         Thread.ofVirtual().name("heroa-network-release").start(() -> networks.release(network));
         return counters;
     }

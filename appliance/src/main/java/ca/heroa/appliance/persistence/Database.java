@@ -1,6 +1,7 @@
 package ca.heroa.appliance.persistence;
 
 import ca.heroa.appliance.egress.ApprovedDestination;
+import ca.heroa.appliance.egress.ApprovedSocketFactory;
 import ca.heroa.appliance.egress.OutboundGate;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -78,6 +79,9 @@ public final class Database implements AutoCloseable {
         config.addDataSourceProperty("socketTimeout", "30");
         config.addDataSourceProperty("tcpKeepAlive", "true");
         config.addDataSourceProperty("ApplicationName", "heroa-appliance");
+        // The driver resolves the server's name again for each new connection: it may connect only where the gate approved.
+        config.addDataSourceProperty("socketFactory", ApprovedSocketFactory.class.getName());
+        config.addDataSourceProperty("socketFactoryArg", ApprovedSocketFactory.register(approved));
         HikariDataSource pool = new HikariDataSource(config);
         try {
             Flyway.configure()

@@ -77,7 +77,7 @@ final class TaskRunner {
         TaskRecord task = execution.accepted();
         if (execution.cancelledBecause().isPresent()) {
             finish(execution, new Result(TaskStatus.CANCELLED, Optional.empty(), Optional.empty(), execution.cancelledBecause(), Optional.empty()),
-                    Optional.empty());
+                    Map.of());
             return;
         }
         TaskDirectory directory = null;
@@ -133,7 +133,7 @@ final class TaskRunner {
             timer.mark("clean-up");
         }
         // After the container is gone: nothing can add to the counters any more.
-        Optional<EgressCounters> counters = release(task.id(), network);
+        Map<String, String> counters = release(task.id(), network);
         timer.mark("network-release");
         finish(execution, result, counters);
         timer.mark("finish");
@@ -224,16 +224,19 @@ final class TaskRunner {
         }
     }
 
-    private Optional<EgressCounters> release(TaskId id, TaskNetwork network) {
+    /** The audit details of the task's counters: none without a network, "unavailable" when they could not be read. */
+    private Map<String, String> release(TaskId id, TaskNetwork network) {
         if (network == null) {
-            return Optional.empty();
+            return Map.of();
         }
+        Optional<EgressCounters> counters;
         try {
-            return Optional.of(egress.release(network));
+            counters = egress.release(network);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "network of task " + id + " not released yet (" + e.getMessage() + "); the reconciler will");
-            return Optional.empty();
+            counters = Optional.empty();
         }
+        return counters.map(EgressDetails::counters).orElse(Map.of("egressCounters", "unavailable"));
     }
 
     private ContainerSpec spec(Execution execution, TaskDirectory directory, TaskNetwork network) {
@@ -287,7 +290,7 @@ final class TaskRunner {
         }
     }
 
-    private void finish(Execution execution, Result result, Optional<EgressCounters> counters) {
+    private void finish(Execution execution, Result result, Map<String, String> counters) {
         TaskRecord task = execution.accepted();
         Instant endedAt = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Optional<TaskStore.SealedOutput> sealed = seal(task, result, endedAt);
@@ -295,7 +298,7 @@ final class TaskRunner {
         result.exitCode().ifPresent(code -> details.put("exitCode", Integer.toString(code)));
         result.usage().ifPresent(usage -> details.putAll(usage.details()));
         result.reason().ifPresent(reason -> details.put("reason", reason));
-        counters.ifPresent(counted -> details.putAll(EgressDetails.counters(counted)));
+        details.putAll(counters);
         result.output().ifPresent(output -> {
             details.put("stdoutTruncated", Boolean.toString(output.stdoutTruncated()));
             details.put("stderrTruncated", Boolean.toString(output.stderrTruncated()));

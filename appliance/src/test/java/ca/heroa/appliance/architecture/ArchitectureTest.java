@@ -93,6 +93,8 @@ class ArchitectureTest {
     static final ArchRule NO_OUTBOUND_CONNECTION_BUT_THROUGH_THE_GATE = noClasses()
             .that().resideInAPackage("ca.heroa.appliance..")
             .and().resideOutsideOfPackage("ca.heroa.appliance.podman..")
+            // The egress package is the one place: its sockets connect only where OutboundGate approved.
+            .and().resideOutsideOfPackage("ca.heroa.appliance.egress..")
             .should().callConstructorWhere(JavaCall.Predicates.target(HasOwner.Predicates.With.owner(
                     assignableTo(java.net.Socket.class).or(assignableTo(java.net.URLConnection.class)))))
             .orShould().callMethodWhere(JavaCall.Predicates.target(HasOwner.Predicates.With.owner(
@@ -113,7 +115,9 @@ class ArchitectureTest {
     static final ArchRule THE_DATABASE_POOL_CONNECTS_ONLY_TO_APPROVED_SERVERS = classes()
             .that().haveFullyQualifiedName("ca.heroa.appliance.persistence.Database")
             .should(ArchConditions.callMethod(ca.heroa.appliance.egress.OutboundGate.class, "approve", String.class, String.class, int.class))
-            .because("the database is the appliance's one configurable outbound destination: each server its URL names passes the gate");
+            .andShould(ArchConditions.callMethod(ca.heroa.appliance.egress.ApprovedSocketFactory.class, "register", java.util.List.class))
+            .because("the database is the appliance's one configurable outbound destination: each server its URL names passes the gate,"
+                    + " and the driver's sockets connect only to the addresses approved then");
 
     static final ArchRule HIKARI_ONLY_IN_DATABASE = noClasses()
             .that().resideInAPackage("ca.heroa.appliance..")

@@ -37,7 +37,7 @@ public final class TestResidency {
 
     /** A planner for the lab with {@code site} and the host's resolver. */
     public static EgressPlanner planner(SiteAllowances site) {
-        return new EgressPlanner(guard(), site, new SystemResolver(Duration.ofSeconds(2)));
+        return new EgressPlanner(guard(), site, new SystemResolver(Duration.ofSeconds(2)), List.of());
     }
 
     /** The gate tests pass to their own databases (on loopback, so always approved). */

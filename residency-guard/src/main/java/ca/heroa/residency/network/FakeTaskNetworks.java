@@ -64,8 +64,8 @@ public final class FakeTaskNetworks implements TaskNetworks {
     }
 
     @Override
-    public synchronized EgressCounters counters(TaskNetwork network) {
-        return active.containsKey(network.name()) ? counters : EgressCounters.ZERO;
+    public synchronized Optional<EgressCounters> counters(TaskNetwork network) {
+        return active.containsKey(network.name()) ? Optional.of(counters) : Optional.empty();
     }
 
     @Override

@@ -179,13 +179,13 @@ final class KernelTaskNetworks implements TaskNetworks {
     }
 
     @Override
-    public EgressCounters counters(TaskNetwork network) {
+    public Optional<EgressCounters> counters(TaskNetwork network) {
         requireNonNull(network, "network is null");
         try {
-            return nftables.counters(network.path());
+            return Optional.of(nftables.counters(network.path()));
         } catch (NftablesException e) {
-            LOG.log(WARNING, "the counters of " + network.name() + " could not be read; recording zero: " + e.getMessage());
-            return EgressCounters.ZERO;
+            LOG.log(WARNING, "the counters of " + network.name() + " could not be read: " + e.getMessage());
+            return Optional.empty();
         }
     }
 

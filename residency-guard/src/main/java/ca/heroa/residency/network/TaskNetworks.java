@@ -5,6 +5,8 @@ import ca.heroa.residency.nft.Nftables;
 import ca.heroa.residency.plan.EgressPlan;
 import ca.heroa.residency.process.HostCommands;
 
+import java.util.Optional;
+
 /**
  * Per-task network namespaces with their rulesets, and the host wall around them. The appliance calls {@link #start()}
  * once, then {@link #prepare} before creating a task's container and {@link #release} after removing it. Tests use
@@ -40,9 +42,9 @@ public interface TaskNetworks extends AutoCloseable {
     /**
      * Reads the namespace's counters without releasing it, so a caller can record them and release in the background.
      *
-     * @return the counters, {@link EgressCounters#ZERO} when they could not be read (logged)
+     * @return the counters; empty when they could not be read (logged), which the audit entry then says
      */
-    EgressCounters counters(TaskNetwork network);
+    Optional<EgressCounters> counters(TaskNetwork network);
 
     /** At shutdown: removes every namespace and link of this appliance and its host wall table. Best effort, logged. */
     @Override

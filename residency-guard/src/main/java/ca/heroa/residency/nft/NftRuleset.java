@@ -32,6 +32,8 @@ public final class NftRuleset {
     /** Far more than any reviewed template declares; a plan this large is a mistake, not a need. */
     /** Above any plan a template can make (64 allowances, each a name of at most 32 addresses: 2,048 rules). */
     public static final int MAX_RULES = 4_096;
+    /** Live connections (and UDP flows) one task may have through the host at once. */
+    public static final int MAX_FLOWS = 1_024;
 
     private static final Pattern INTERFACE_NAME = Pattern.compile("[a-z][a-z0-9]{0,14}");
 
@@ -73,6 +75,8 @@ public final class NftRuleset {
         text.append("\tchain output {\n");
         text.append("\t\ttype filter hook output priority filter; policy drop;\n");
         text.append("\t\toifname \"lo\" accept\n");
+        // An IPv6 routing header would carry the real destination past "ip6 daddr" (SRv6 through a planned host).
+        text.append("\t\texthdr rt exists counter name \"").append(BLOCKED_OUT).append("\" drop\n");
         text.append("\t\tct state established,related counter name \"").append(ALLOWED_OUT).append("\" accept\n");
         for (PlannedRule rule : plan.rules()) {
             text.append("\t\t").append(match(rule)).append(" ct state new counter name \"").append(ALLOWED_OUT).append("\" accept\n");
@@ -84,6 +88,10 @@ public final class NftRuleset {
         text.append("\t\tiifname \"lo\" accept\n");
         text.append("\t\tct state established,related counter name \"").append(ALLOWED_IN).append("\" accept\n");
         text.append("\t\tcounter name \"").append(BLOCKED_IN).append("\" drop\n");
+        text.append("\t}\n\n");
+        // The namespace inherits the host's forwarding switch; nothing is ever forwarded through a task.
+        text.append("\tchain forward {\n");
+        text.append("\t\ttype filter hook forward priority filter; policy drop;\n");
         text.append("\t}\n");
         text.append("}\n");
         return text.toString();
@@ -101,6 +109,9 @@ public final class NftRuleset {
         requireNonNull(wall, "wall is null");
         String table = "inet " + wall.table();
         String tasks = "\"" + wall.interfacePrefix() + "*\"";
+        // No task reaches the task networks (another task, the host's end of any link), whatever its plan says.
+        String taskNetworks = "\t\tiifname " + tasks + " ip daddr " + wall.ipv4Subnet() + " counter drop\n"
+                + "\t\tiifname " + tasks + " ip6 daddr " + wall.ipv6Subnet() + " counter drop\n";
         return "add table " + table + "\n"
                 + "delete table " + table + "\n"
                 + "table " + table + " {\n"
@@ -109,6 +120,7 @@ public final class NftRuleset {
                 + "\t}\n\n"
                 + "\tchain forward {\n"
                 + "\t\ttype filter hook forward priority filter - 1; policy accept;\n"
+                + taskNetworks
                 + "\t\tiifname " + tasks + " iifname vmap @task_chains\n"
                 + "\t\tiifname " + tasks + " counter drop\n"
                 + "\t\toifname " + tasks + " ct state established,related accept\n"
@@ -116,6 +128,7 @@ public final class NftRuleset {
                 + "\t}\n\n"
                 + "\tchain input {\n"
                 + "\t\ttype filter hook input priority filter - 1; policy accept;\n"
+                + taskNetworks
                 + "\t\tiifname " + tasks + " iifname vmap @task_chains\n"
                 + "\t\tiifname " + tasks + " counter drop\n"
                 + "\t}\n\n"
@@ -147,6 +160,9 @@ public final class NftRuleset {
         StringBuilder text = new StringBuilder();
         text.append("add chain ").append(table).append(' ').append(chain).append('\n');
         text.append("flush chain ").append(table).append(' ').append(chain).append('\n');
+        text.append(rule).append("exthdr rt exists drop\n");
+        // A bound on the task's live flows, so no task fills the host's connection tracking table for the others.
+        text.append(rule).append("ct state new ct count over ").append(MAX_FLOWS).append(" drop\n");
         for (PlannedRule planned : plan.rules()) {
             String source = planned.destination().ipv6() ? "ip6 saddr " + Cidr.text(taskIpv6) : "ip saddr " + Cidr.text(taskIpv4);
             text.append(rule).append(source).append(' ').append(match(planned)).append(" ct state new accept\n");

@@ -28,11 +28,17 @@ public final class EgressPlanner {
     private final ResidencyGuard guard;
     private final SiteAllowances site;
     private final Resolver resolver;
+    private final List<Cidr> taskNetworks;
 
-    public EgressPlanner(ResidencyGuard guard, SiteAllowances site, Resolver resolver) {
+    /**
+     * @param taskNetworks the blocks the links between tasks and the host are taken from: no plan ever names an address
+     *                     in them (another task, or the host's end of another task's link), whatever the site allows
+     */
+    public EgressPlanner(ResidencyGuard guard, SiteAllowances site, Resolver resolver, List<Cidr> taskNetworks) {
         this.guard = requireNonNull(guard, "guard is null");
         this.site = requireNonNull(site, "site is null");
         this.resolver = requireNonNull(resolver, "resolver is null");
+        this.taskNetworks = List.copyOf(taskNetworks);
     }
 
     /**
@@ -109,7 +115,9 @@ public final class EgressPlanner {
             refusals.add(refusal(allowance, address, residency.country(), RefusalReason.RESERVED_ADDRESS));
         }
         List<InetAddress> hostAddresses = guard.hostAddresses(block);
-        if (!hostAddresses.isEmpty() && !(block.single() && siteNamesSingle(block))) {
+        if (taskNetworks.stream().anyMatch(block::overlaps)) {
+            refusals.add(refusal(allowance, address, residency.country(), RefusalReason.APPLIANCE_ADDRESS));
+        } else if (!hostAddresses.isEmpty() && !(block.single() && siteNamesSingle(block))) {
             refusals.add(refusal(allowance, address, residency.country(), RefusalReason.APPLIANCE_ADDRESS));
         }
         if (!residency.canadian()) {
@@ -130,7 +138,9 @@ public final class EgressPlanner {
         if (reserved.isPresent() && !siteNamesReserved(single, List.of(reserved.get()))) {
             refusals.add(refusal(allowance, text, residency.country(), RefusalReason.RESERVED_ADDRESS));
         }
-        if (guard.hostAddress(address) && !siteNamesSingle(single)) {
+        if (taskNetworks.stream().anyMatch(network -> network.contains(address))) {
+            refusals.add(refusal(allowance, text, residency.country(), RefusalReason.APPLIANCE_ADDRESS));
+        } else if (guard.hostAddress(address) && !siteNamesSingle(single)) {
             refusals.add(refusal(allowance, text, residency.country(), RefusalReason.APPLIANCE_ADDRESS));
         }
         if (!residency.canadian()) {

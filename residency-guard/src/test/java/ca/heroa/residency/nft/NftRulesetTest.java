@@ -40,6 +40,7 @@ class NftRulesetTest {
                 \tchain output {
                 \t\ttype filter hook output priority filter; policy drop;
                 \t\toifname "lo" accept
+                \t\texthdr rt exists counter name "blocked_out" drop
                 \t\tct state established,related counter name "allowed_out" accept
                 \t\tip daddr 198.51.100.10 tcp dport { 443 } ct state new counter name "allowed_out" accept
                 \t\tip6 daddr 2001:db8:ca::10 tcp dport { 443, 8000-8100 } ct state new counter name "allowed_out" accept
@@ -53,6 +54,10 @@ class NftRulesetTest {
                 \t\tiifname "lo" accept
                 \t\tct state established,related counter name "allowed_in" accept
                 \t\tcounter name "blocked_in" drop
+                \t}
+
+                \tchain forward {
+                \t\ttype filter hook forward priority filter; policy drop;
                 \t}
                 }
                 """, NftRuleset.task(PLAN));
@@ -72,6 +77,7 @@ class NftRulesetTest {
                 \tchain output {
                 \t\ttype filter hook output priority filter; policy drop;
                 \t\toifname "lo" accept
+                \t\texthdr rt exists counter name "blocked_out" drop
                 \t\tct state established,related counter name "allowed_out" accept
                 \t\tcounter name "blocked_out" drop
                 \t}
@@ -90,6 +96,8 @@ class NftRulesetTest {
 
                 \tchain forward {
                 \t\ttype filter hook forward priority filter - 1; policy accept;
+                \t\tiifname "h012345*" ip daddr 10.213.0.0/16 counter drop
+                \t\tiifname "h012345*" ip6 daddr fd68:6572:6f61::/48 counter drop
                 \t\tiifname "h012345*" iifname vmap @task_chains
                 \t\tiifname "h012345*" counter drop
                 \t\toifname "h012345*" ct state established,related accept
@@ -98,6 +106,8 @@ class NftRulesetTest {
 
                 \tchain input {
                 \t\ttype filter hook input priority filter - 1; policy accept;
+                \t\tiifname "h012345*" ip daddr 10.213.0.0/16 counter drop
+                \t\tiifname "h012345*" ip6 daddr fd68:6572:6f61::/48 counter drop
                 \t\tiifname "h012345*" iifname vmap @task_chains
                 \t\tiifname "h012345*" counter drop
                 \t}
@@ -116,6 +126,8 @@ class NftRulesetTest {
         assertEquals("""
                 add chain inet heroa_0123456789ab task_h0123450007
                 flush chain inet heroa_0123456789ab task_h0123450007
+                add rule inet heroa_0123456789ab task_h0123450007 exthdr rt exists drop
+                add rule inet heroa_0123456789ab task_h0123450007 ct state new ct count over 1024 drop
                 add rule inet heroa_0123456789ab task_h0123450007 ip saddr 10.213.0.30 ip daddr 198.51.100.10 tcp dport { 443 } ct state new accept
                 add rule inet heroa_0123456789ab task_h0123450007 ip6 saddr fd68:6572:6f61:7::2 ip6 daddr 2001:db8:ca::10 tcp dport { 443, 8000-8100 } \
                 ct state new accept

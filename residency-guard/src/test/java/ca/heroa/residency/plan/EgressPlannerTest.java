@@ -32,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * case sits next to the allowed case it differs from by one thing.
  */
 class EgressPlannerTest {
+    private static final List<Cidr> TASK_NETWORKS = List.of(Cidr.parse("10.213.0.0/16"), Cidr.parse("fd68:6572:6f61::/48"));
     private static CountryRanges ranges;
 
     @BeforeAll
@@ -62,7 +63,7 @@ class EgressPlannerTest {
     private EgressPlanner planner(List<Allowance> site, List<AttestedEndpoint> attested, String... hostAddresses) {
         Set<InetAddress> host = java.util.Arrays.stream(hostAddresses).map(Cidr::parseAddress).collect(java.util.stream.Collectors.toSet());
         HostAddresses own = () -> host;
-        return new EgressPlanner(ResidencyGuard.create(ranges, attested, own), new SiteAllowances(site), resolver);
+        return new EgressPlanner(ResidencyGuard.create(ranges, attested, own), new SiteAllowances(site), resolver, TASK_NETWORKS);
     }
 
     private static Allowance allow(String destination, Protocol protocol, int... ports) {
@@ -146,6 +147,20 @@ class EgressPlannerTest {
         assertEquals(Set.of(RefusalReason.APPLIANCE_ADDRESS), reasons(refused(planner.plan(List.of(tcp("host.lab.test", 443))))));
         EgressPlanner named = planner(List.of(tcp("198.51.100.1", 443)), List.of(), "198.51.100.1");
         assertTrue(named.checkDeclared(List.of(tcp("198.51.100.1", 443))).isEmpty());
+    }
+
+    @Test
+    void theTaskNetworksAreNeverPlannedWhateverTheSiteAllowsAndAttests() {
+        EgressPlanner colo = planner(List.of(tcp("10.0.0.0/8", 443), tcp("fd00::/8", 443)),
+                List.of(new AttestedEndpoint(Destination.parse("10.0.0.0/8"), "colo LAN, Vancouver"),
+                        new AttestedEndpoint(Destination.parse("fd00::/8"), "colo LAN, Vancouver")));
+        assertTrue(colo.checkDeclared(List.of(tcp("10.20.0.7", 443))).isEmpty(), "the colo LAN the site names and attests is allowed");
+        for (String other : List.of("10.213.0.5", "10.213.0.6", "10.213.0.0/16", "10.0.0.0/8", "fd68:6572:6f61:1::2")) {
+            assertEquals(Set.of(RefusalReason.APPLIANCE_ADDRESS), reasons(colo.checkDeclared(List.of(tcp(other, 443)))),
+                    other + ": another task or the host's end of its link");
+        }
+        answer("neighbour.lab.test", "10.213.0.6");
+        assertEquals(Set.of(RefusalReason.APPLIANCE_ADDRESS), reasons(refused(colo.plan(List.of(tcp("neighbour.lab.test", 443))))));
     }
 
     @Test
