@@ -9,11 +9,15 @@ import java.util.Optional;
 final class Countries {
     static final int COUNT = 26 * 26;
     private static final Optional<?>[] CODES = new Optional<?>[COUNT];
+    /** By lookup code: 0 for no country, {@code 1 + index} for a country (see {@link Ipv4Index}). */
+    private static final Optional<?>[] ANSWERS = new Optional<?>[COUNT + 1];
 
     static {
+        ANSWERS[0] = Optional.empty();
         for (int index = 0; index < COUNT; index++) {
             char[] letters = {(char) ('A' + index / 26), (char) ('A' + index % 26)};
             CODES[index] = Optional.of(new String(letters).intern());
+            ANSWERS[index + 1] = CODES[index];
         }
     }
 
@@ -26,6 +30,12 @@ final class Countries {
             return -1;
         }
         return (first - 'A') * 26 + (second - 'A');
+    }
+
+    /** The answer for a lookup code: 0 is no country, {@code 1 + index} the country of that index. */
+    @SuppressWarnings("unchecked")
+    static Optional<String> answer(int code) {
+        return (Optional<String>) ANSWERS[code];
     }
 
     @SuppressWarnings("unchecked")

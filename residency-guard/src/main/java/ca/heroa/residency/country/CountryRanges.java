@@ -3,6 +3,7 @@ package ca.heroa.residency.country;
 import ca.heroa.residency.address.Cidr;
 
 import java.lang.System.Logger.Level;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Optional;
@@ -13,14 +14,24 @@ import static java.util.Objects.requireNonNull;
  * Which country each IPv4 and IPv6 address is in, from a country-range dataset (CSV rows {@code start,end,country}).
  * An address in no range has no country, and so is never Canadian. Immutable and safe to share between threads.
  *
- * <p>Lookups are a binary search over sorted primitive arrays and allocate nothing beyond the address bytes that
- * {@link InetAddress#getAddress()} returns. Adjacent rows of one country are merged when the dataset is loaded.
+ * <p>Lookups read direct tables built when the dataset is loaded (for IPv4 a table per /16 and per /24, see
+ * {@link Ipv4Index}; for IPv6 a trie of bucket tables over /64 prefixes, see {@link Ipv6Index}), falling back to a
+ * binary search over sorted primitive arrays only for the few IPv4 /24s that hold a range boundary. They allocate
+ * nothing beyond the address bytes that {@link InetAddress#getAddress()} returns (and not even those for IPv4 on the
+ * JDKs that allow it). Adjacent rows of one country are merged when the dataset is loaded.
  *
  * <p>The JDK turns IPv4-mapped text ({@code ::ffff:198.51.100.7}) into an {@code Inet4Address}, which is looked up as
  * IPv4; a 16-byte address is always looked up in the IPv6 ranges, whatever its prefix.
  */
 public final class CountryRanges {
     private static final System.Logger LOG = System.getLogger(CountryRanges.class.getName());
+    /**
+     * True if this JDK's {@code Inet4Address.hashCode()} is the address itself, as in every JDK so far (it returns the
+     * {@code int} the address is held in), checked once here on addresses with every byte and sign pattern. Half the
+     * lookups then skip {@link InetAddress#getAddress()}, whose copy of the bytes costs about as much as the lookup
+     * itself; on a JDK where the check fails, IPv4 lookups read {@code getAddress()} as IPv6 lookups do.
+     */
+    private static final boolean IPV4_HASH_IS_ADDRESS = ipv4HashIsAddress();
 
     private final Ipv4Table ipv4;
     private final Ipv6Table ipv6;
@@ -49,9 +60,10 @@ public final class CountryRanges {
         long started = System.nanoTime();
         DatasetLoader.Loaded loaded = DatasetLoader.load(source);
         DatasetInfo info = loaded.info();
+        long millis = (System.nanoTime() - started) / 1_000_000;
         LOG.log(Level.INFO, () -> "country ranges " + info.version() + ": " + info.ipv4Ranges() + " IPv4 and "
-                + info.ipv6Ranges() + " IPv6 ranges from " + info.files().size() + " file(s) in "
-                + (System.nanoTime() - started) / 1_000_000 + " ms");
+                + info.ipv6Ranges() + " IPv6 ranges from " + info.files().size() + " file(s) in " + millis + " ms, "
+                + (loaded.ipv4().bytes() + loaded.ipv6().bytes()) / (1024 * 1024) + " MiB of tables");
         if (loaded.overlappingRows() > 0) {
             LOG.log(Level.WARNING, () -> "country ranges " + info.version() + ": " + loaded.overlappingRows()
                     + " rows overlap an earlier row; where rows overlap, the later row (by start, then file and line) wins");
@@ -70,6 +82,9 @@ public final class CountryRanges {
     /** The country code ({@code "CA"}, {@code "US"}...) of the range holding the address; empty in no range. */
     public Optional<String> country(InetAddress address) {
         requireNonNull(address, "address is null");
+        if (IPV4_HASH_IS_ADDRESS && address instanceof Inet4Address) {
+            return ipv4.country(address.hashCode() ^ Integer.MIN_VALUE);
+        }
         byte[] bytes = address.getAddress();
         if (bytes.length == 4) {
             return ipv4.country(Ipv4Table.key(bytes));
@@ -92,6 +107,31 @@ public final class CountryRanges {
             return ipv4.countryOfAll(Ipv4Table.key(first), Ipv4Table.key(last));
         }
         return ipv6.countryOfAll(Ipv6Table.high(first), Ipv6Table.low(first), Ipv6Table.high(last), Ipv6Table.low(last));
+    }
+
+    private static boolean ipv4HashIsAddress() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(4);
+        int[] probes = new int[68];
+        probes[0] = 0;
+        probes[1] = -1;
+        probes[2] = 0x0102_0304;
+        probes[3] = 0x8000_0001;
+        for (int i = 4; i < probes.length; i++) {
+            probes[i] = random.nextInt();
+        }
+        try {
+            for (int probe : probes) {
+                byte[] bytes = {(byte) (probe >>> 24), (byte) (probe >>> 16), (byte) (probe >>> 8), (byte) probe};
+                InetAddress address = InetAddress.getByAddress(bytes);
+                if (!(address instanceof Inet4Address) || address.hashCode() != probe
+                        || Ipv4Table.key(address.getAddress()) != (probe ^ Integer.MIN_VALUE)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (java.net.UnknownHostException impossible) {
+            return false; // getByAddress with 4 bytes never asks a resolver
+        }
     }
 
     /** The version, files, digests and counts of the loaded dataset, for the admin API and the attestation report. */

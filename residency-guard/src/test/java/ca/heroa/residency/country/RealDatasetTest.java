@@ -27,6 +27,7 @@ class RealDatasetTest {
 
     private static CountryRanges ranges;
     private static long loadMillis;
+    private static Path path;
 
     @BeforeAll
     static void load() {
@@ -39,16 +40,20 @@ class RealDatasetTest {
             }
             assumeTrue(false, PROPERTY + " is not set: the real dataset is not checked");
         }
-        Path path = Path.of(directory);
+        path = Path.of(directory);
         if (!Files.isRegularFile(path.resolve(IPV4)) || !Files.isRegularFile(path.resolve(IPV6))) {
             fail(PROPERTY + "=" + directory + " does not hold " + IPV4 + " and " + IPV6 + " (build/residency/dataset.sh "
                     + directory + " fetches them)");
         }
         long started = System.nanoTime();
-        ranges = CountryRanges.load(new DatasetSource("geo-whois-asn-country 2.3.2026061719", List.of(
-                DatasetFile.pinned(path.resolve(IPV4), "f08438247ce315e7f2aafe72b487ad103204c95d91e866e6c5306659e555496f"),
-                DatasetFile.pinned(path.resolve(IPV6), "f06aa7d51b1d3b38c67d2216bd7bb003744aed7b5173d86d728ca466fb57728b"))));
+        ranges = CountryRanges.load(source());
         loadMillis = (System.nanoTime() - started) / 1_000_000;
+    }
+
+    private static DatasetSource source() {
+        return new DatasetSource("geo-whois-asn-country 2.3.2026061719", List.of(
+                DatasetFile.pinned(path.resolve(IPV4), "f08438247ce315e7f2aafe72b487ad103204c95d91e866e6c5306659e555496f"),
+                DatasetFile.pinned(path.resolve(IPV6), "f06aa7d51b1d3b38c67d2216bd7bb003744aed7b5173d86d728ca466fb57728b")));
     }
 
     private static Optional<String> country(String address) {
@@ -63,6 +68,38 @@ class RealDatasetTest {
         assertTrue(info.ipv4Ranges() > 330_000 && info.ipv6Ranges() > 210_000, info.toString());
         // The budget is 1 s; a cold JVM on these machines takes about 0.4 s (JIT warm-up included).
         assertTrue(loadMillis < 1_500, "loading the real dataset took " + loadMillis + " ms");
+    }
+
+    @Test
+    void theDirectTablesAnswerAsTheSearchAtEveryRowBoundaryOfTheRelease() throws Exception {
+        DatasetLoader.Loaded loaded = DatasetLoader.load(source());
+        long checked = 0;
+        for (String line : Files.readAllLines(path.resolve(IPV4))) {
+            String[] fields = line.split(",");
+            for (String field : new String[] {fields[0], fields[1]}) {
+                int key = Ipv4Table.key(Cidr.parseAddress(field).getAddress());
+                for (int neighbour = key - 1; neighbour <= key + 1; neighbour++) {
+                    assertEquals(loaded.ipv4().searched(neighbour), loaded.ipv4().country(neighbour), line);
+                    checked++;
+                }
+            }
+        }
+        for (String line : Files.readAllLines(path.resolve(IPV6))) {
+            String[] fields = line.split(",");
+            for (String field : new String[] {fields[0], fields[1]}) {
+                byte[] bytes = Cidr.parseAddress(field).getAddress();
+                long high = Ipv6Table.high(bytes);
+                long low = Ipv6Table.low(bytes);
+                // The address, its neighbours (carrying into the high half where the low one wraps) and its whole /64.
+                long[][] around = {{low == Long.MIN_VALUE ? high - 1 : high, low - 1}, {high, low},
+                    {low == Long.MAX_VALUE ? high + 1 : high, low + 1}, {high, Long.MIN_VALUE}, {high, Long.MAX_VALUE}};
+                for (long[] address : around) {
+                    assertEquals(loaded.ipv6().searched(address[0], address[1]), loaded.ipv6().country(address[0], address[1]), line);
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked > 4_000_000, "checked " + checked);
     }
 
     @Test
