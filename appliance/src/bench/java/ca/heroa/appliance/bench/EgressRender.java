@@ -53,8 +53,8 @@ public final class EgressRender {
         write(out.resolve("task.nft"), NftRuleset.task(plan));
         write(out.resolve("wall-add.nft"), NftRuleset.hostWallAddTask(wall, link.hostInterface(), link.taskIpv4(), link.taskIpv6(), plan));
         write(out.resolve("wall-remove.nft"), NftRuleset.hostWallRemoveTask(wall, link.hostInterface()));
-        write(out.resolve("host.batch"), String.join("\n", hostSide(link, "{netns}")) + "\n");
-        write(out.resolve("task.batch"), String.join("\n", taskSide(link)) + "\n");
+        write(out.resolve("host.batch"), String.join("\n", link.hostSide("{netns}")) + "\n");
+        write(out.resolve("task.batch"), String.join("\n", link.taskSide()) + "\n");
         write(out.resolve("egress.env"), "iface=" + link.hostInterface() + "\n"
                 + "wall_table=" + wall.table() + "\n"
                 + "task_ipv4=" + Cidr.text(link.taskIpv4()) + "\n"
@@ -79,34 +79,6 @@ public final class EgressRender {
         return new EgressPlan(planned, List.of());
     }
 
-    /** KernelTaskNetworks.hostSide. */
-    private static List<String> hostSide(Link link, String namespace) {
-        String device = link.hostInterface();
-        return List.of(
-                "link add " + device + " address " + link.hostMac() + " arp off type veth peer name " + Link.TASK_INTERFACE
-                        + " address " + link.taskMac() + " arp off netns " + namespace,
-                "link set dev " + device + " addrgenmode none",
-                "addr add " + Cidr.text(link.gatewayIpv4()) + "/" + Link.IPV4_PREFIX + " dev " + device,
-                "addr add " + Cidr.text(link.gatewayIpv6()) + "/" + Link.IPV6_PREFIX + " dev " + device + " nodad",
-                "neigh add " + Cidr.text(link.taskIpv4()) + " lladdr " + link.taskMac() + " dev " + device + " nud permanent",
-                "neigh add " + Cidr.text(link.taskIpv6()) + " lladdr " + link.taskMac() + " dev " + device + " nud permanent",
-                "link set dev " + device + " up");
-    }
-
-    /** KernelTaskNetworks.taskSide. */
-    private static List<String> taskSide(Link link) {
-        String device = Link.TASK_INTERFACE;
-        return List.of(
-                "link set dev lo up",
-                "link set dev " + device + " addrgenmode none",
-                "addr add " + Cidr.text(link.taskIpv4()) + "/" + Link.IPV4_PREFIX + " dev " + device,
-                "addr add " + Cidr.text(link.taskIpv6()) + "/" + Link.IPV6_PREFIX + " dev " + device + " nodad",
-                "neigh add " + Cidr.text(link.gatewayIpv4()) + " lladdr " + link.hostMac() + " dev " + device + " nud permanent",
-                "neigh add " + Cidr.text(link.gatewayIpv6()) + " lladdr " + link.hostMac() + " dev " + device + " nud permanent",
-                "link set dev " + device + " up",
-                "route add default via " + Cidr.text(link.gatewayIpv4()) + " dev " + device,
-                "route add default via " + Cidr.text(link.gatewayIpv6()) + " dev " + device);
-    }
 
     private static void write(Path file, String text) throws IOException {
         Files.writeString(file, text, StandardCharsets.UTF_8);

@@ -1,6 +1,5 @@
 package ca.heroa.residency.network;
 
-import ca.heroa.residency.address.Cidr;
 import ca.heroa.residency.nft.EgressCounters;
 import ca.heroa.residency.nft.HostWall;
 import ca.heroa.residency.nft.NftRuleset;
@@ -134,8 +133,8 @@ final class KernelTaskNetworks implements TaskNetworks {
                 Link made = link.get();
                 wallEntry = true;
                 nftables.apply(Optional.empty(), NftRuleset.hostWallAddTask(wall, made.hostInterface(), made.taskIpv4(), made.taskIpv6(), plan));
-                check("create the link of " + name, batch(Optional.empty(), false, hostSide(made, name)));
-                check("configure the link inside " + name, batch(Optional.of(name), false, taskSide(made)));
+                check("create the link of " + name, batch(Optional.empty(), false, made.hostSide(name)));
+                check("configure the link inside " + name, batch(Optional.of(name), false, made.taskSide()));
             }
         } catch (RuntimeException e) {
             undo(name, link, wallEntry);
@@ -261,34 +260,6 @@ final class KernelTaskNetworks implements TaskNetworks {
         } catch (HostCommandException e) {
             return false;
         }
-    }
-
-    private static List<String> hostSide(Link link, String namespace) {
-        String device = link.hostInterface();
-        return List.of(
-                "link add " + device + " address " + link.hostMac() + " arp off type veth peer name " + Link.TASK_INTERFACE
-                        + " address " + link.taskMac() + " arp off netns " + namespace,
-                // No link-local address: nothing to announce, no duplicate-address or router probing on the link.
-                "link set dev " + device + " addrgenmode none",
-                "addr add " + Cidr.text(link.gatewayIpv4()) + "/" + Link.IPV4_PREFIX + " dev " + device,
-                "addr add " + Cidr.text(link.gatewayIpv6()) + "/" + Link.IPV6_PREFIX + " dev " + device + " nodad",
-                "neigh add " + Cidr.text(link.taskIpv4()) + " lladdr " + link.taskMac() + " dev " + device + " nud permanent",
-                "neigh add " + Cidr.text(link.taskIpv6()) + " lladdr " + link.taskMac() + " dev " + device + " nud permanent",
-                "link set dev " + device + " up");
-    }
-
-    private static List<String> taskSide(Link link) {
-        String device = Link.TASK_INTERFACE;
-        return List.of(
-                "link set dev lo up",
-                "link set dev " + device + " addrgenmode none",
-                "addr add " + Cidr.text(link.taskIpv4()) + "/" + Link.IPV4_PREFIX + " dev " + device,
-                "addr add " + Cidr.text(link.taskIpv6()) + "/" + Link.IPV6_PREFIX + " dev " + device + " nodad",
-                "neigh add " + Cidr.text(link.gatewayIpv4()) + " lladdr " + link.hostMac() + " dev " + device + " nud permanent",
-                "neigh add " + Cidr.text(link.gatewayIpv6()) + " lladdr " + link.hostMac() + " dev " + device + " nud permanent",
-                "link set dev " + device + " up",
-                "route add default via " + Cidr.text(link.gatewayIpv4()) + " dev " + device,
-                "route add default via " + Cidr.text(link.gatewayIpv6()) + " dev " + device);
     }
 
     /** {@code ip [-n namespace] [-force] -batch -} with one command per line: one process for many changes. */

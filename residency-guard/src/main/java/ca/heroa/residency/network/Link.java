@@ -1,8 +1,11 @@
 package ca.heroa.residency.network;
 
+import ca.heroa.residency.address.Cidr;
+
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -51,5 +54,35 @@ public record Link(int slot, String hostInterface, InetAddress gatewayIpv4, Inet
 
     private String mac(int end) {
         return String.format(Locale.ROOT, "02:68:%02x:00:%02x:%02x", end, slot >> 8, slot & 0xff);
+    }
+
+    /** The {@code ip -batch} lines, on the host, that create this link with its peer inside {@code namespace}. */
+    public List<String> hostSide(String namespace) {
+        String device = hostInterface;
+        return List.of(
+                "link add " + device + " address " + hostMac() + " arp off type veth peer name " + TASK_INTERFACE
+                        + " address " + taskMac() + " arp off netns " + namespace,
+                // No link-local address: nothing to announce, no duplicate-address or router probing on the link.
+                "link set dev " + device + " addrgenmode none",
+                "addr add " + Cidr.text(gatewayIpv4) + "/" + IPV4_PREFIX + " dev " + device,
+                "addr add " + Cidr.text(gatewayIpv6) + "/" + IPV6_PREFIX + " dev " + device + " nodad",
+                "neigh add " + Cidr.text(taskIpv4) + " lladdr " + taskMac() + " dev " + device + " nud permanent",
+                "neigh add " + Cidr.text(taskIpv6) + " lladdr " + taskMac() + " dev " + device + " nud permanent",
+                "link set dev " + device + " up");
+    }
+
+    /** The {@code ip -batch} lines, inside the task's namespace, that configure its end and its routes. */
+    public List<String> taskSide() {
+        String device = TASK_INTERFACE;
+        return List.of(
+                "link set dev lo up",
+                "link set dev " + device + " addrgenmode none",
+                "addr add " + Cidr.text(taskIpv4) + "/" + IPV4_PREFIX + " dev " + device,
+                "addr add " + Cidr.text(taskIpv6) + "/" + IPV6_PREFIX + " dev " + device + " nodad",
+                "neigh add " + Cidr.text(gatewayIpv4) + " lladdr " + hostMac() + " dev " + device + " nud permanent",
+                "neigh add " + Cidr.text(gatewayIpv6) + " lladdr " + hostMac() + " dev " + device + " nud permanent",
+                "link set dev " + device + " up",
+                "route add default via " + Cidr.text(gatewayIpv4) + " dev " + device,
+                "route add default via " + Cidr.text(gatewayIpv6) + " dev " + device);
     }
 }
