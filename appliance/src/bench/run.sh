@@ -210,6 +210,13 @@ if wants_appliance; then
   cp -p "$jar" "$work/appliance/heroa-appliance.jar" && cp -pR appliance/target/libs "$work/appliance/libs" \
     || fail "copying the appliance jar and its libs"
   jar="$work/appliance/heroa-appliance.jar"
+  # Every appliance loads its country-range dataset at start (it does not start without one): the pinned dataset,
+  # fetched once into heroa-data/residency as ./heroa up does, shared by the benchmarks' fresh data directories.
+  dataset="$repo/heroa-data/residency/geo-whois-asn-country-2.3.2026061719"
+  build/residency/dataset.sh "$dataset" >"$work/logs/dataset.log" 2>&1 || { cat "$work/logs/dataset.log" >&2; fail "fetching the dataset"; }
+  dataset_options=(-Dheroa.egress.dataset.version="geo-whois-asn-country 2.3.2026061719"
+    -Dheroa.egress.dataset.files.0.path="$dataset/geo-whois-asn-country-ipv4.csv"
+    -Dheroa.egress.dataset.files.1.path="$dataset/geo-whois-asn-country-ipv6.csv")
   classes="$work/classes"
   mkdir -p "$classes"
   mapfile -t sources < <(find "$here/java" -name '*.java' | sort)
@@ -295,7 +302,7 @@ bench_http() {
   export SOFTHSM2_CONF="$dir/hsm/softhsm2.conf"
 
   say "http: starting the appliance on 127.0.0.1:$appliance_port (external PostgreSQL, TLS files)"
-  "${jvm[@]}" -Dheroa.data-dir="$dir/appliance" -Dheroa.hsm.dev-token-dir="$dir/hsm" -Dheroa.server.host=127.0.0.1 \
+  "${jvm[@]}" "${dataset_options[@]}" -Dheroa.data-dir="$dir/appliance" -Dheroa.hsm.dev-token-dir="$dir/hsm" -Dheroa.server.host=127.0.0.1 \
     -Dheroa.server.port="$appliance_port" -Dheroa.server.admin-port="$admin_port" \
     -Dheroa.server.tls.mode=files -Dheroa.server.tls.certificate="$certificate" -Dheroa.server.tls.private-key="$private_key" \
     -Dheroa.database.mode=external -Dheroa.database.url="jdbc:postgresql://localhost:$pg_port/heroa_http" \
@@ -336,7 +343,7 @@ bench_http() {
   # on the same database and HSM token (so the same token-hashing key), so every request reads the token and the
   # workspace from PostgreSQL.
   say "http: starting a second appliance with heroa.auth.cache-ttl=PT0S on 127.0.0.1:$nocache_port (diagnostic)"
-  "${jvm[@]}" -Dheroa.data-dir="$dir/appliance-nocache" -Dheroa.hsm.dev-token-dir="$dir/hsm" -Dheroa.server.host=127.0.0.1 \
+  "${jvm[@]}" "${dataset_options[@]}" -Dheroa.data-dir="$dir/appliance-nocache" -Dheroa.hsm.dev-token-dir="$dir/hsm" -Dheroa.server.host=127.0.0.1 \
     -Dheroa.server.port="$nocache_port" -Dheroa.server.admin-port="$nocache_admin_port" \
     -Dheroa.server.tls.mode=files -Dheroa.server.tls.certificate="$certificate" -Dheroa.server.tls.private-key="$private_key" \
     -Dheroa.database.mode=external -Dheroa.database.url="jdbc:postgresql://localhost:$pg_port/heroa_http" \
@@ -542,7 +549,7 @@ bench_startup() {
     local port admin data="$dir/appliance-$1"
     free_port; port="$REPLY"
     free_port; admin="$REPLY"
-    time_to_200 "appliance-$1" "$ca" "$port" -- "${jvm[@]}" $(cds appliance) -Dheroa.data-dir="$data" -Dheroa.server.host=127.0.0.1 \
+    time_to_200 "appliance-$1" "$ca" "$port" -- "${jvm[@]}" $(cds appliance) "${dataset_options[@]}" -Dheroa.data-dir="$data" -Dheroa.server.host=127.0.0.1 \
       -Dheroa.server.port="$port" -Dheroa.server.admin-port="$admin" -Dheroa.server.tls.mode=files \
       -Dheroa.server.tls.certificate="$certificate" -Dheroa.server.tls.private-key="$private_key" \
       -Dheroa.database.mode=external -Dheroa.database.url="jdbc:postgresql://localhost:$pg_port/$2" \
@@ -554,7 +561,7 @@ bench_startup() {
     free_port; port="$REPLY"
     free_port; admin="$REPLY"
     time_to_200 "$2" "$1/tls/ca.pem" "$port" -- env SOFTHSM2_CONF="$1/hsm/softhsm2.conf" "${jvm[@]}" $(cds appliance) \
-      -Dheroa.data-dir="$1" -Dheroa.server.host=127.0.0.1 -Dheroa.server.port="$port" -Dheroa.server.admin-port="$admin" -jar "$jar" serve
+      "${dataset_options[@]}" -Dheroa.data-dir="$1" -Dheroa.server.host=127.0.0.1 -Dheroa.server.port="$port" -Dheroa.server.admin-port="$admin" -jar "$jar" serve
   }
 
   say "startup: one unmeasured start of each (page cache, class-data archives; migrates heroa_start, provisions the token)"
@@ -867,7 +874,7 @@ PROPERTIES
     profiling=("-XX:StartFlightRecording=filename=$tasks_jfr,settings=profile,dumponexit=true,jdk.ExecutionSample#period=5ms,jdk.Compilation#threshold=0ms,jdk.ClassLoad#enabled=true")
     say "tasks: recording the appliance with JFR into $tasks_jfr"
   fi
-  "${jvm[@]}" "${profiling[@]}" -Djava.util.logging.config.file="$dir/logging.properties" -Dheroa.data-dir="$dir/appliance" -Dheroa.hsm.dev-token-dir="$dir/hsm" -Dheroa.server.host=127.0.0.1 \
+  "${jvm[@]}" "${profiling[@]}" -Djava.util.logging.config.file="$dir/logging.properties" "${dataset_options[@]}" -Dheroa.data-dir="$dir/appliance" -Dheroa.hsm.dev-token-dir="$dir/hsm" -Dheroa.server.host=127.0.0.1 \
     -Dheroa.server.port="$port" -Dheroa.server.admin-port="$admin_port" \
     -Dheroa.server.tls.mode=files -Dheroa.server.tls.certificate="$certificate" -Dheroa.server.tls.private-key="$private_key" \
     -Dheroa.database.mode=external -Dheroa.database.url="jdbc:postgresql://localhost:$pg_port/heroa_tasks" \
