@@ -82,8 +82,4 @@ public final class TaskEgress {
     public void start() {
         networks.start();
     }
-
-    public EgressMetrics metrics() {
-        return metrics;
-    }
 }

@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * Per-task network namespaces with their rulesets, and the host wall around them. The appliance calls {@link #start()}
- * once, then {@link #prepare} before creating a task's container and {@link #release} after removing it. Tests use
- * {@link FakeTaskNetworks}.
+ * once, then {@link #prepare} before creating a task's container and {@link #release} after removing it. Its tests
+ * run it on fake host commands (no root needed) and for real in namespaces.
  */
 public interface TaskNetworks extends AutoCloseable {
     /**

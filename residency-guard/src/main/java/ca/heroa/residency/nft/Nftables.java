@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * The kernel firewall: applies rulesets rendered by {@link NftRuleset} and reads a task's counters. The real
- * implementation runs {@code nft} through {@link HostCommands}; tests use {@link FakeNftables}.
+ * implementation runs {@code nft} through {@link HostCommands}, which tests fake.
  */
 public interface Nftables {
     /**

@@ -2,7 +2,7 @@ package ca.heroa.residency.process;
 
 /**
  * The one way the appliance runs an external program. No shell: the program and its arguments are passed as they are.
- * The real implementation is {@link ProcessHostCommands}; tests use {@link FakeHostCommands}.
+ * The real implementation is {@link ProcessHostCommands}; tests use a hand-written fake (FakeHostCommands, in the tests).
  */
 public interface HostCommands {
     /**
