@@ -69,7 +69,7 @@ public final class TaskEgress {
     public Optional<EgressCounters> release(TaskNetwork network) {
         Optional<EgressCounters> counters = networks.counters(network);
         counters.ifPresent(metrics::counted);
-        Thread.ofVirtual().name("heroa-network-release").start(() -> networks.release(network));
+        Thread.ofVirtual().name("heroa-network-release").start(() -> networks.discard(network));
         return counters;
     }
 

@@ -157,14 +157,23 @@ final class KernelTaskNetworks implements TaskNetworks {
             LOG.log(DEBUG, () -> network.name() + " is already released");
             return EgressCounters.ZERO;
         }
-        long began = System.nanoTime();
-        EgressCounters counters;
-        try {
-            counters = nftables.counters(network.path());
-        } catch (NftablesException e) {
-            LOG.log(WARNING, "the counters of " + network.name() + " could not be read; recording zero: " + e.getMessage());
-            counters = EgressCounters.ZERO;
+        EgressCounters counters = counters(network).orElse(EgressCounters.ZERO);
+        remove(network);
+        return counters;
+    }
+
+    @Override
+    public void discard(TaskNetwork network) {
+        requireNonNull(network, "network is null");
+        if (active.remove(network.name()) == null) {
+            LOG.log(DEBUG, () -> network.name() + " is already released");
+            return;
         }
+        remove(network);
+    }
+
+    private void remove(TaskNetwork network) {
+        long began = System.nanoTime();
         network.link().ifPresent(link -> {
             try {
                 nftables.apply(Optional.empty(), NftRuleset.hostWallRemoveTask(wall, link.hostInterface()));
@@ -174,7 +183,6 @@ final class KernelTaskNetworks implements TaskNetworks {
         });
         removeLinkAndNamespace(network.name(), network.link());
         LOG.log(DEBUG, () -> "released " + network.name() + " in " + TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - began) + " us");
-        return counters;
     }
 
     @Override

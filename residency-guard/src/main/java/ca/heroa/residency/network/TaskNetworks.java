@@ -39,6 +39,9 @@ public interface TaskNetworks extends AutoCloseable {
      */
     EgressCounters release(TaskNetwork network);
 
+    /** As {@link #release}, without reading the counters: for a caller that read them already with {@link #counters}. */
+    void discard(TaskNetwork network);
+
     /**
      * Reads the namespace's counters without releasing it, so a caller can record them and release in the background.
      *

@@ -166,6 +166,25 @@ class KernelTaskNetworksTest {
     }
 
     @Test
+    void countersThenDiscardReadTheCountersOnceAndRemoveEverything() {
+        KernelTaskNetworks networks = networks();
+        TaskNetwork network = networks.prepare("task1", PLAN);
+        commands.clear();
+        commands.when(argumentsContain("list counters"), FakeHostCommands.success(COUNTERS_JSON));
+
+        assertEquals(new PacketCount(5, 300), networks.counters(network).orElseThrow().allowedOut());
+        networks.discard(network);
+
+        List<String> ran = commands.commands().stream().map(command -> String.join(" ", command.argv())).toList();
+        assertEquals(List.of("nsenter --net=/run/netns/" + NAME + " -- nft -j list counters table inet heroa_task",
+                "nft -f -", "ip -force -batch -"), ran, "one counters read, then the wall entry, link and namespace");
+        assertEquals(0, networks.slotsInUse());
+        commands.clear();
+        networks.discard(network);
+        assertEquals(List.of(), commands.commands(), "a second discard does nothing");
+    }
+
+    @Test
     void releaseGoesOnWhenEachStepFailsAndKeepsTheSlotOfALinkThatStayed() {
         KernelTaskNetworks networks = networks();
         TaskNetwork network = networks.prepare("task1", PLAN);
