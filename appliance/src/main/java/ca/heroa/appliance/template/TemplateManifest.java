@@ -6,13 +6,13 @@ import ca.heroa.residency.address.Cidr;
 import ca.heroa.residency.plan.Allowance;
 import ca.heroa.residency.plan.Destination;
 import ca.heroa.residency.plan.PortRange;
+import ca.heroa.residency.plan.Protocol;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -215,24 +215,6 @@ public record TemplateManifest(
         return egress.stream().map(EgressAllowance::allowance).toList();
     }
 
-    /** Transport protocol of an egress allowance. */
-    public enum Protocol {
-        TCP, UDP;
-
-        public String value() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-
-        public static Optional<Protocol> parse(String value) {
-            for (Protocol protocol : values()) {
-                if (protocol.value().equals(value)) {
-                    return Optional.of(protocol);
-                }
-            }
-            return Optional.empty();
-        }
-    }
-
     /**
      * One requested destination: a host name or a CIDR block (exactly one), ports and protocol. IP literals go in
      * {@code cidr}, so a host is always a name that the egress plan resolves once and checks for residency.
@@ -263,11 +245,7 @@ public record TemplateManifest(
         public Allowance allowance() {
             Destination destination = host.<Destination>map(Destination.HostName::new)
                     .orElseGet(() -> new Destination.Block(Cidr.parse(cidr.orElseThrow())));
-            return new Allowance(destination, ports.stream().map(PortRange::of).toList(),
-                    switch (protocol) {
-                        case TCP -> ca.heroa.residency.plan.Protocol.TCP;
-                        case UDP -> ca.heroa.residency.plan.Protocol.UDP;
-                    });
+            return new Allowance(destination, ports.stream().map(PortRange::of).toList(), protocol);
         }
 
         public EgressAllowance {
