@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -67,13 +68,9 @@ public final class ResidencyGuard {
         return ReservedAddresses.overlapping(block);
     }
 
-    public boolean hostAddress(InetAddress address) {
-        return hostAddresses.get().contains(plain(address));
-    }
-
-    /** The host's own addresses that lie in {@code block}. */
-    public List<InetAddress> hostAddresses(Cidr block) {
-        return hostAddresses.get().stream().filter(block::contains).toList();
+    /** The host's own addresses now, read once for a whole decision (bytes only: no host name, no IPv6 scope). */
+    public Set<InetAddress> hostAddresses() {
+        return hostAddresses.get();
     }
 
     public DatasetInfo dataset() {

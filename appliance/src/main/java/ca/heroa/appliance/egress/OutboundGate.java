@@ -62,7 +62,7 @@ public final class OutboundGate {
                 continue;
             }
             ResidencyGuard residencyGuard = guard.get();
-            if (residencyGuard.hostAddress(address)) {
+            if (residencyGuard.hostAddresses().contains(address)) {
                 continue;
             }
             Residency residency = residencyGuard.residency(address, via);

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -46,10 +47,11 @@ public final class EgressPlanner {
      * residency), host names against the site's allowances. Empty when nothing is refused.
      */
     public List<Refusal> checkDeclared(List<Allowance> declared) {
+        Set<InetAddress> host = guard.hostAddresses();
         List<Refusal> refusals = new ArrayList<>();
         for (Allowance allowance : declared) {
             switch (allowance.destination()) {
-                case Block block -> refusals.addAll(checkBlock(allowance, block.cidr()));
+                case Block block -> refusals.addAll(checkBlock(allowance, block.cidr(), host));
                 case HostName name -> {
                     if (!siteMightAllow(allowance, name)) {
                         refusals.add(refusal(allowance, Optional.empty(), Optional.empty(), RefusalReason.NOT_ALLOWED_BY_SITE));
@@ -62,6 +64,7 @@ public final class EgressPlanner {
 
     /** The plan for one task: names resolved now, once; every address checked. */
     public PlanResult plan(List<Allowance> declared) {
+        Set<InetAddress> host = guard.hostAddresses();
         List<Refusal> refusals = new ArrayList<>();
         List<PlannedRule> rules = new ArrayList<>();
         Map<String, List<InetAddress>> pinned = new LinkedHashMap<>();
@@ -69,7 +72,7 @@ public final class EgressPlanner {
         for (Allowance allowance : declared) {
             switch (allowance.destination()) {
                 case Block block -> {
-                    List<Refusal> refused = checkBlock(allowance, block.cidr());
+                    List<Refusal> refused = checkBlock(allowance, block.cidr(), host);
                     refusals.addAll(refused);
                     if (refused.isEmpty()) {
                         rules.add(new PlannedRule(block.cidr(), allowance.protocol(), allowance.ports(), block.text()));
@@ -84,7 +87,7 @@ public final class EgressPlanner {
                     }
                     List<Refusal> refused = new ArrayList<>();
                     for (InetAddress address : addresses) {
-                        refused.addAll(checkAddress(allowance, name, address));
+                        refused.addAll(checkAddress(allowance, name, address, host));
                     }
                     refusals.addAll(refused);
                     if (refused.isEmpty()) {
@@ -103,7 +106,7 @@ public final class EgressPlanner {
         return new PlanResult.Planned(new EgressPlan(rules, hosts));
     }
 
-    private List<Refusal> checkBlock(Allowance allowance, Cidr block) {
+    private List<Refusal> checkBlock(Allowance allowance, Cidr block, Set<InetAddress> host) {
         List<Refusal> refusals = new ArrayList<>();
         Optional<String> address = Optional.of(block.toString());
         Residency residency = guard.residency(block);
@@ -114,10 +117,10 @@ public final class EgressPlanner {
         if (!reserved.isEmpty() && !siteNamesReserved(block, reserved)) {
             refusals.add(refusal(allowance, address, residency.country(), RefusalReason.RESERVED_ADDRESS));
         }
-        List<InetAddress> hostAddresses = guard.hostAddresses(block);
+        boolean holdsHostAddress = host.stream().anyMatch(block::contains);
         if (taskNetworks.stream().anyMatch(block::overlaps)) {
             refusals.add(refusal(allowance, address, residency.country(), RefusalReason.APPLIANCE_ADDRESS));
-        } else if (!hostAddresses.isEmpty() && !(block.single() && siteNamesSingle(block))) {
+        } else if (holdsHostAddress && !(block.single() && siteNamesSingle(block))) {
             refusals.add(refusal(allowance, address, residency.country(), RefusalReason.APPLIANCE_ADDRESS));
         }
         if (!residency.canadian()) {
@@ -126,7 +129,7 @@ public final class EgressPlanner {
         return refusals;
     }
 
-    private List<Refusal> checkAddress(Allowance allowance, HostName name, InetAddress address) {
+    private List<Refusal> checkAddress(Allowance allowance, HostName name, InetAddress address, Set<InetAddress> host) {
         List<Refusal> refusals = new ArrayList<>();
         Cidr single = Cidr.of(address);
         Optional<String> text = Optional.of(Cidr.text(address));
@@ -140,7 +143,7 @@ public final class EgressPlanner {
         }
         if (taskNetworks.stream().anyMatch(network -> network.contains(address))) {
             refusals.add(refusal(allowance, text, residency.country(), RefusalReason.APPLIANCE_ADDRESS));
-        } else if (guard.hostAddress(address) && !siteNamesSingle(single)) {
+        } else if (host.contains(address) && !siteNamesSingle(single)) {
             refusals.add(refusal(allowance, text, residency.country(), RefusalReason.APPLIANCE_ADDRESS));
         }
         if (!residency.canadian()) {
