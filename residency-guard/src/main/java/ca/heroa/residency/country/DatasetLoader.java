@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -270,18 +271,22 @@ final class DatasetLoader {
         }
 
         private int[] order() {
-            Integer[] rows = new Integer[size];
-            for (int i = 0; i < size; i++) {
-                rows[i] = i;
-            }
-            // A stable sort: rows of one start keep their file order.
-            Arrays.sort(rows, (a, b) -> Long.compare(starts[a], starts[b]));
-            int[] order = new int[size];
-            for (int i = 0; i < size; i++) {
-                order[i] = rows[i];
-            }
-            return order;
+            return stableOrder(size, (a, b) -> Long.compare(starts[a], starts[b]));
         }
+    }
+
+    /** Row indexes ordered by {@code byStart}; a stable sort, so rows of one start keep their file order. */
+    private static int[] stableOrder(int size, Comparator<Integer> byStart) {
+        Integer[] rows = new Integer[size];
+        for (int i = 0; i < size; i++) {
+            rows[i] = i;
+        }
+        Arrays.sort(rows, byStart);
+        int[] order = new int[size];
+        for (int i = 0; i < size; i++) {
+            order[i] = rows[i];
+        }
+        return order;
     }
 
     /** Non-overlapping IPv4 segments in order, each new row laid over the tail. */
@@ -415,17 +420,7 @@ final class DatasetLoader {
         }
 
         private int[] order() {
-            Integer[] rows = new Integer[size];
-            for (int i = 0; i < size; i++) {
-                rows[i] = i;
-            }
-            // A stable sort: rows of one start keep their file order.
-            Arrays.sort(rows, (a, b) -> compare(startHigh[a], startLow[a], b));
-            int[] order = new int[size];
-            for (int i = 0; i < size; i++) {
-                order[i] = rows[i];
-            }
-            return order;
+            return stableOrder(size, (a, b) -> compare(startHigh[a], startLow[a], b));
         }
     }
 

@@ -153,12 +153,8 @@ final class KernelTaskNetworks implements TaskNetworks {
     @Override
     public EgressCounters release(TaskNetwork network) {
         requireNonNull(network, "network is null");
-        if (active.remove(network.name()) == null) {
-            LOG.log(DEBUG, () -> network.name() + " is already released");
-            return EgressCounters.ZERO;
-        }
-        EgressCounters counters = counters(network).orElse(EgressCounters.ZERO);
-        remove(network);
+        EgressCounters counters = active.containsKey(network.name()) ? counters(network).orElse(EgressCounters.ZERO) : EgressCounters.ZERO;
+        discard(network);
         return counters;
     }
 
@@ -169,10 +165,6 @@ final class KernelTaskNetworks implements TaskNetworks {
             LOG.log(DEBUG, () -> network.name() + " is already released");
             return;
         }
-        remove(network);
-    }
-
-    private void remove(TaskNetwork network) {
         long began = System.nanoTime();
         network.link().ifPresent(link -> {
             try {
