@@ -783,6 +783,30 @@ tasks_cleanup() {
   tasks_stem=""
 }
 
+# api_workspace_with_image NAME: through the API, creates workspace bench-NAME and a runner token (into $dir/auth.curl:
+# every header with the token goes through files, not command lines) and uploads $dir/base.oci.tar; sets the caller's
+# workspace and image. Uses the caller's ca, base, admin_token and dir.
+api_workspace_with_image() {
+  local response token digest
+  response="$(curl -sS --fail-with-body --cacert "$ca" -H "Authorization: Bearer $admin_token" \
+    -H 'Content-Type: application/json' -d "{\"name\":\"bench-$1\"}" "$base/v1/workspaces")" || fail "create workspace: $response"
+  workspace="$(printf '%s' "$response" | sed -n 's/.*"id":"\(ws_[0-9a-f]*\)".*/\1/p')"
+  [ -n "$workspace" ] || fail "no workspace id in: $response"
+  response="$(curl -sS --fail-with-body --cacert "$ca" -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' \
+    -d '{"name":"bench-runner","scopes":["workspace:read","images:write","templates:write","tasks:run"]}' \
+    "$base/v1/workspaces/$workspace/tokens")" || fail "create token: $response"
+  token="$(printf '%s' "$response" | sed -n 's/.*"token":"\(heroa_wt_[^"]*\)".*/\1/p')"
+  [ -n "$token" ] || fail "no token in the token response"
+  printf 'header = "Authorization: Bearer %s"\n' "$token" >"$dir/auth.curl"
+  chmod 600 "$dir/auth.curl"
+  digest="sha-256=:$(openssl dgst -sha256 -binary "$dir/base.oci.tar" | base64 -w0):"
+  response="$(curl -sS --fail-with-body --cacert "$ca" -K "$dir/auth.curl" -H 'Content-Type: application/x-tar' \
+    -H "Content-Digest: $digest" --data-binary @"$dir/base.oci.tar" "$base/v1/workspaces/$workspace/images")" \
+    || fail "upload image: $response"
+  image="$(printf '%s' "$response" | jq -r '.digest')"
+  [[ "$image" =~ ^sha256:[0-9a-f]{64}$ ]] || fail "no image digest in: $response"
+}
+
 bench_tasks() {
   out "== 5, 6. Task launch: POST /v1/workspaces/{ws}/tasks (synchronous) vs bare podman run --rm, same image, flags and Podman service =="
   local dir="$work/tasks"
@@ -891,25 +915,8 @@ PROPERTIES
   jdbc_url="$(sed -n 's/^jdbc-url=//p' "$dir/appliance.info")"
 
   say "tasks: creating a workspace and a token, uploading the image, defining the template (through the API)"
-  local workspace token response digest image
-  response="$(curl -sS --fail-with-body --cacert "$ca" -H "Authorization: Bearer $admin_token" \
-    -H 'Content-Type: application/json' -d '{"name":"bench-tasks"}' "$base/v1/workspaces")" || fail "create workspace: $response"
-  workspace="$(printf '%s' "$response" | sed -n 's/.*"id":"\(ws_[0-9a-f]*\)".*/\1/p')"
-  [ -n "$workspace" ] || fail "no workspace id in: $response"
-  response="$(curl -sS --fail-with-body --cacert "$ca" -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' \
-    -d '{"name":"bench-runner","scopes":["workspace:read","images:write","templates:write","tasks:run"]}' \
-    "$base/v1/workspaces/$workspace/tokens")" || fail "create token: $response"
-  token="$(printf '%s' "$response" | sed -n 's/.*"token":"\(heroa_wt_[^"]*\)".*/\1/p')"
-  [ -n "$token" ] || fail "no token in the token response"
-  # Every header with the token goes through files, not command lines.
-  printf 'header = "Authorization: Bearer %s"\n' "$token" >"$dir/auth.curl"
-  chmod 600 "$dir/auth.curl"
-  digest="sha-256=:$(openssl dgst -sha256 -binary "$dir/base.oci.tar" | base64 -w0):"
-  response="$(curl -sS --fail-with-body --cacert "$ca" -K "$dir/auth.curl" -H 'Content-Type: application/x-tar' \
-    -H "Content-Digest: $digest" --data-binary @"$dir/base.oci.tar" "$base/v1/workspaces/$workspace/images")" \
-    || fail "upload image: $response"
-  image="$(printf '%s' "$response" | jq -r '.digest')"
-  [[ "$image" =~ ^sha256:[0-9a-f]{64}$ ]] || fail "no image digest in: $response"
+  local workspace image response
+  api_workspace_with_image tasks
   local image_id="${image#sha256:}"
   local manifest
   manifest="$(jq -cn --arg image "$image" '{name: "bench-true", image: $image, command: ["/bin/true"], secrets: [],
@@ -1278,24 +1285,8 @@ PROPERTIES
   jdbc_url="$(sed -n 's/^jdbc-url=//p' "$dir/appliance.info")"
 
   say "egress: creating a workspace and a token, uploading the image, defining the template (through the API)"
-  local workspace token response digest image
-  response="$(curl -sS --fail-with-body --cacert "$ca" -H "Authorization: Bearer $admin_token" \
-    -H 'Content-Type: application/json' -d '{"name":"bench-egress"}' "$base/v1/workspaces")" || fail "create workspace: $response"
-  workspace="$(printf '%s' "$response" | sed -n 's/.*"id":"\(ws_[0-9a-f]*\)".*/\1/p')"
-  [ -n "$workspace" ] || fail "no workspace id in: $response"
-  response="$(curl -sS --fail-with-body --cacert "$ca" -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' \
-    -d '{"name":"bench-runner","scopes":["workspace:read","images:write","templates:write","tasks:run"]}' \
-    "$base/v1/workspaces/$workspace/tokens")" || fail "create token: $response"
-  token="$(printf '%s' "$response" | sed -n 's/.*"token":"\(heroa_wt_[^"]*\)".*/\1/p')"
-  [ -n "$token" ] || fail "no token in the token response"
-  printf 'header = "Authorization: Bearer %s"\n' "$token" >"$dir/auth.curl"
-  chmod 600 "$dir/auth.curl"
-  digest="sha-256=:$(openssl dgst -sha256 -binary "$dir/base.oci.tar" | base64 -w0):"
-  response="$(curl -sS --fail-with-body --cacert "$ca" -K "$dir/auth.curl" -H 'Content-Type: application/x-tar' \
-    -H "Content-Digest: $digest" --data-binary @"$dir/base.oci.tar" "$base/v1/workspaces/$workspace/images")" \
-    || fail "upload image: $response"
-  image="$(printf '%s' "$response" | jq -r '.digest')"
-  [[ "$image" =~ ^sha256:[0-9a-f]{64}$ ]] || fail "no image digest in: $response"
+  local workspace image response
+  api_workspace_with_image egress
   local image_id="${image#sha256:}" manifest
   local -a command=(/bin/nc -w 2 "$lab_address" "$lab_port")
   manifest="$(jq -cn --arg image "$image" --arg to "$lab_address/32" --argjson port "$lab_port" \
